@@ -1,0 +1,21 @@
+package io.twinstream.schemas;
+
+/** Why an input record was rejected to the dead-letter topic. */
+public enum RejectReason {
+    /** Not parseable as JSON at all (bad bytes, truncated, not an object). */
+    MALFORMED_JSON,
+    /** JSON, but a required field is missing, has the wrong type, or a value is not a finite number. */
+    SCHEMA_VIOLATION,
+    /** A {@code schemaVersion} newer than this job understands (or not positive). */
+    UNSUPPORTED_SCHEMA_VERSION,
+    /** An {@code assetType} the model registry does not know. */
+    UNKNOWN_ASSET_TYPE,
+    /** A sensor the asset type's model does not declare. */
+    UNKNOWN_SENSOR,
+    /** The record exceeded the configured maximum size. */
+    OVERSIZED,
+    /** Event time older than the watermark minus the allowed lateness. */
+    LATE,
+    /** Sequence number below what the per-asset deduplication window remembers. */
+    SEQUENCE_TOO_OLD
+}

@@ -1,0 +1,15 @@
+package io.twinstream.schemas;
+
+/**
+ * Contract versions written by this release. Readers accept every version from 1 up to these;
+ * a newer version goes to the dead-letter topic as {@link RejectReason#UNSUPPORTED_SCHEMA_VERSION}.
+ */
+public final class SchemaVersions {
+    public static final int TELEMETRY = 1;
+    public static final int SNAPSHOT = 1;
+    public static final int DEAD_LETTER = 1;
+    public static final int ALERT = 1;
+    public static final int SCORE = 1;
+
+    private SchemaVersions() {}
+}

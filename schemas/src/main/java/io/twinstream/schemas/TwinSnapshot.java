@@ -1,0 +1,36 @@
+package io.twinstream.schemas;
+
+import java.util.Map;
+
+/**
+ * The state of one digital twin, written to the compacted snapshot topic keyed by {@code assetId}:
+ * the newest record per key is the twin's current state.
+ *
+ * @param schemaVersion     contract version (see {@link SchemaVersions#SNAPSHOT})
+ * @param assetId           the twin's asset
+ * @param assetType         asset type from the model registry
+ * @param siteId            site of the asset
+ * @param status            liveness: ONLINE, STALE or OFFLINE
+ * @param lastSeen          event time of the newest accepted reading, epoch ms
+ * @param lastSeq           highest sequence number accepted
+ * @param eventsAccepted    readings that changed the twin
+ * @param duplicatesDropped readings dropped as duplicates of one already accepted
+ * @param outOfRangeSensors sensors whose last value lies outside the valid physical range
+ * @param sensors           per-sensor state
+ * @param snapshotTime      event time (the operator's watermark or the triggering reading) of this snapshot
+ * @param reason            why this snapshot was emitted
+ */
+public record TwinSnapshot(
+        int schemaVersion,
+        String assetId,
+        String assetType,
+        String siteId,
+        AssetStatus status,
+        long lastSeen,
+        long lastSeq,
+        long eventsAccepted,
+        long duplicatesDropped,
+        int outOfRangeSensors,
+        Map<String, SensorState> sensors,
+        long snapshotTime,
+        SnapshotReason reason) {}
