@@ -1,0 +1,70 @@
+package io.twinstream.jobs;
+
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.io.Ingested;
+import io.twinstream.jobs.io.PipelineIo;
+import io.twinstream.jobs.io.RouteRejected;
+import io.twinstream.jobs.twin.TwinSettings;
+import io.twinstream.jobs.twin.TwinStateFunction;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.DeadLetter;
+import io.twinstream.schemas.TwinSnapshot;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The twin pipeline's graph, built the same way for the job, the tests and the embedded demo:
+ * <pre>
+ * telemetry ─► route-rejected ─► keyBy(assetId) ─► twin-state ─► snapshots
+ *                    └──────────────── dead letters ◄──┘ (late, sequence too old)
+ * </pre>
+ */
+public final class TwinPipeline {
+    private TwinPipeline() {}
+
+    /** Settings every environment running this pipeline must have: no Kryo fallback, checkpoints. */
+    public static Configuration flinkConfiguration(PipelineConfig config) {
+        Configuration c = new Configuration();
+        c.set(PipelineOptions.GENERIC_TYPES, false);
+        long checkpointMs = config.millis(PipelineConfig.Key.CHECKPOINT_INTERVAL);
+        if (checkpointMs > 0) {
+            c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofMillis(checkpointMs));
+        }
+        int parallelism = config.integer(PipelineConfig.Key.PARALLELISM);
+        if (parallelism > 0) {
+            c.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        }
+        return c;
+    }
+
+    public static void build(StreamExecutionEnvironment env, PipelineConfig config, AssetModels models, PipelineIo io) {
+        env.configure(flinkConfiguration(config));
+        SingleOutputStreamOperator<Ingested> valid = io.telemetry(env)
+                .process(new RouteRejected()).name("route-rejected").uid("route-rejected");
+
+        SingleOutputStreamOperator<TwinSnapshot> snapshots = valid
+                .keyBy(new ByAssetId(), Types.STRING)
+                .process(new TwinStateFunction(models, TwinSettings.from(config)))
+                .name("twin-state").uid("twin-state");
+
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(RouteRejected.DEAD_LETTERS)
+                .union(snapshots.getSideOutput(TwinStateFunction.DEAD_LETTERS));
+
+        io.snapshots(snapshots);
+        io.deadLetters(deadLetters);
+    }
+
+    /** Key of the whole pipeline: state for one asset lives in one place. */
+    public static final class ByAssetId implements KeySelector<Ingested, String> {
+        @Override
+        public String getKey(Ingested in) {
+            return in.telemetry().assetId();
+        }
+    }
+}

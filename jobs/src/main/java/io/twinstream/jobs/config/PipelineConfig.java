@@ -1,0 +1,208 @@
+package io.twinstream.jobs.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The one typed home of the pipeline's configuration. Every key, its default and its meaning is
+ * in {@link Key}; values come, later overriding earlier, from the defaults, a properties or flat
+ * YAML file ({@code --config FILE}), environment variables ({@code TWINSTREAM_EVENT_TIME_IDLE_TIMEOUT}
+ * for {@code event-time.idle-timeout}) and command-line arguments ({@code --event-time.idle-timeout 1m}).
+ * Kafka client settings under {@code kafka.properties.} pass through to every consumer and producer.
+ */
+public final class PipelineConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Every setting with its default. */
+    public enum Key {
+        BOOTSTRAP_SERVERS("kafka.bootstrap-servers", "localhost:9092", "Kafka brokers"),
+        GROUP_ID("kafka.group-id", "twinstream-pipeline", "consumer group of the telemetry source"),
+        STARTING_OFFSETS("kafka.starting-offsets", "committed-or-earliest",
+                "where a fresh job starts: committed-or-earliest, earliest or latest"),
+        BOUNDED("kafka.bounded", "false",
+                "stop at the offsets that are latest when the job starts (backfills, tests)"),
+        TOPIC_TELEMETRY("topics.telemetry", "telemetry.raw", "raw telemetry, key = assetId"),
+        TOPIC_SNAPSHOTS("topics.snapshots", "twin.snapshots", "twin snapshots, compacted, key = assetId"),
+        TOPIC_DEAD_LETTER("topics.dead-letter", "telemetry.dlq", "rejected input with reason"),
+        TOPIC_ALERTS("topics.alerts", "twin.alerts", "alert lifecycle events, key = alertId"),
+        TOPIC_SCORES("topics.scores", "twin.scores", "windowed anomaly scores, key = assetId"),
+        MAX_OUT_OF_ORDERNESS("event-time.max-out-of-orderness", "5 s",
+                "watermark lag behind the newest event time seen per partition"),
+        IDLE_TIMEOUT("event-time.idle-timeout", "30 s",
+                "a partition without records this long stops holding back the watermark"),
+        ALLOWED_LATENESS("event-time.allowed-lateness", "15 s",
+                "a reading older than its asset's newest reading by more than this is LATE (dead letter)"),
+        STALE_AFTER_INTERVALS("twin.stale-after-intervals", "3",
+                "silence, in sampling intervals of the asset's model, after which a twin is STALE"),
+        OFFLINE_AFTER_INTERVALS("twin.offline-after-intervals", "10",
+                "silence, in sampling intervals, after which a twin is OFFLINE"),
+        DEDUP_WINDOW("twin.dedup-window", "1024",
+                "sequence numbers per asset remembered for deduplication (multiple of 64)"),
+        STATE_TTL("twin.state-ttl", "7 d",
+                "a twin not updated for this long (processing time) is dropped from state"),
+        SNAPSHOT_MIN_INTERVAL("snapshot.min-interval", "5 s",
+                "at most one change-driven snapshot per asset per this much event time"),
+        SNAPSHOT_PERIODIC_INTERVAL("snapshot.periodic-interval", "60 s",
+                "a snapshot at least this often per asset, also without change"),
+        MAX_RECORD_BYTES("input.max-record-bytes", "65536", "larger telemetry records are rejected as OVERSIZED"),
+        PARALLELISM("pipeline.parallelism", "-1", "job parallelism; -1 = the cluster default"),
+        CHECKPOINT_INTERVAL("checkpoint.interval", "10 s", "checkpoint interval; 0 = off"),
+        DELIVERY_GUARANTEE("sink.delivery-guarantee", "at-least-once",
+                "exactly-once (Kafka transactions) or at-least-once"),
+        TRANSACTIONAL_ID_PREFIX("sink.transactional-id-prefix", "twinstream",
+                "stable prefix of the sinks' transactional ids (exactly-once)"),
+        TRANSACTION_TIMEOUT("sink.transaction-timeout", "10 min",
+                "Kafka transaction timeout; must exceed the checkpoint interval and stay under the broker's max");
+
+        public final String name;
+        public final String defaultValue;
+        public final String description;
+
+        Key(String name, String defaultValue, String description) {
+            this.name = name;
+            this.defaultValue = defaultValue;
+            this.description = description;
+        }
+    }
+
+    static final String KAFKA_PASSTHROUGH = "kafka.properties.";
+
+    private final Map<String, String> values;
+
+    private PipelineConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    }
+
+    public static PipelineConfig defaults() {
+        return of(Map.of());
+    }
+
+    /** Defaults overridden by the given keys; unknown keys (except Kafka pass-through) are an error. */
+    public static PipelineConfig of(Map<String, String> overrides) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (Key k : Key.values()) {
+            v.put(k.name, k.defaultValue);
+        }
+        overrides.forEach((key, value) -> {
+            if (!key.startsWith(KAFKA_PASSTHROUGH) && !v.containsKey(key)) {
+                throw new IllegalArgumentException("unknown setting '" + key + "'");
+            }
+            v.put(key, value);
+        });
+        return new PipelineConfig(v);
+    }
+
+    /** File ({@code --config}), then environment, then the other arguments. */
+    public static PipelineConfig fromArgs(String[] args, Map<String, String> env) throws IOException {
+        Map<String, String> cli = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --key value pairs, got " + args[i]);
+            }
+            cli.put(args[i].substring(2), args[++i]);
+        }
+        Map<String, String> merged = new LinkedHashMap<>();
+        String file = cli.remove("config");
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(Path.of(file))) {
+                p.load(r); // reads key=value and flat YAML key: value alike
+            }
+            p.forEach((k, val) -> merged.put(k.toString().trim(), unquote(val.toString().trim())));
+        }
+        for (Key k : Key.values()) {
+            String e = env.get(envName(k.name));
+            if (e != null) {
+                merged.put(k.name, e);
+            }
+        }
+        merged.putAll(cli);
+        return of(merged);
+    }
+
+    static String envName(String key) {
+        return "TWINSTREAM_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static String unquote(String s) {
+        return s.length() >= 2 && (s.startsWith("\"") && s.endsWith("\"") || s.startsWith("'") && s.endsWith("'"))
+                ? s.substring(1, s.length() - 1) : s;
+    }
+
+    public PipelineConfig with(Key key, String value) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.put(key.name, value);
+        return new PipelineConfig(v);
+    }
+
+    public PipelineConfig withKafkaProperty(String name, String value) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.put(KAFKA_PASSTHROUGH + name, value);
+        return new PipelineConfig(v);
+    }
+
+    public String get(Key key) {
+        return values.get(key.name);
+    }
+
+    public long millis(Key key) {
+        return duration(key).toMillis();
+    }
+
+    public Duration duration(Key key) {
+        return TimeUtils.parseDuration(get(key));
+    }
+
+    public int integer(Key key) {
+        return Integer.parseInt(get(key).trim());
+    }
+
+    public boolean flag(Key key) {
+        return Boolean.parseBoolean(get(key).trim());
+    }
+
+    public boolean exactlyOnce() {
+        return get(Key.DELIVERY_GUARANTEE).trim().equalsIgnoreCase("exactly-once");
+    }
+
+    /** Kafka client settings to pass to every consumer and producer (security, timeouts, ...). */
+    public Properties kafkaProperties() {
+        Properties p = new Properties();
+        values.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PASSTHROUGH)) {
+                p.setProperty(k.substring(KAFKA_PASSTHROUGH.length()), v);
+            }
+        });
+        p.setProperty("bootstrap.servers", get(Key.BOOTSTRAP_SERVERS));
+        return p;
+    }
+
+    /** All settings, one per line, secrets masked: printed at start. */
+    public String describe() {
+        StringBuilder b = new StringBuilder("twinstream configuration:\n");
+        values.forEach((k, v) -> b.append("  ").append(k).append(" = ").append(isSecret(k) ? "******" : v).append('\n'));
+        return b.toString();
+    }
+
+    static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("sasl.jaas.config") || k.contains("secret")
+                || k.endsWith(".key") || k.contains("token");
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

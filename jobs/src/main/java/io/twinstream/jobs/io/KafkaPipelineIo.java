@@ -1,0 +1,102 @@
+package io.twinstream.jobs.io;
+
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.DeadLetter;
+import io.twinstream.schemas.TwinSnapshot;
+import io.twinstream.schemas.flink.JsonSerialization;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Kafka in and out: the production edges of the pipeline. */
+public final class KafkaPipelineIo implements PipelineIo {
+    private final PipelineConfig config;
+    private final AssetModels models;
+
+    public KafkaPipelineIo(PipelineConfig config, AssetModels models) {
+        this.config = config;
+        this.models = models;
+    }
+
+    @Override
+    public DataStream<Ingested> telemetry(StreamExecutionEnvironment env) {
+        KafkaSourceBuilder<Ingested> builder = KafkaSource.<Ingested>builder()
+                .setProperties(config.kafkaProperties())
+                .setTopics(config.get(Key.TOPIC_TELEMETRY))
+                .setGroupId(config.get(Key.GROUP_ID))
+                .setStartingOffsets(startingOffsets())
+                .setDeserializer(new TelemetryDeserializer(models, config.integer(Key.MAX_RECORD_BYTES)))
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (config.flag(Key.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return env.fromSource(builder.build(), watermarks(config), "telemetry-source")
+                .uid("telemetry-source");
+    }
+
+    /**
+     * Per-partition bounded out-of-orderness on the reading's event time; dead letters carry no
+     * event time (Long.MIN_VALUE) so they never move the watermark.
+     */
+    public static WatermarkStrategy<Ingested> watermarks(PipelineConfig config) {
+        return WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(config.duration(Key.MAX_OUT_OF_ORDERNESS))
+                .withTimestampAssigner((in, kafkaTs) -> in.isValid() ? in.telemetry().timestamp() : Long.MIN_VALUE)
+                .withIdleness(config.duration(Key.IDLE_TIMEOUT));
+    }
+
+    private OffsetsInitializer startingOffsets() {
+        return switch (config.get(Key.STARTING_OFFSETS).trim()) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            case "committed-or-earliest" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default -> throw new IllegalArgumentException(
+                    "kafka.starting-offsets must be committed-or-earliest, earliest or latest");
+        };
+    }
+
+    @Override
+    public void snapshots(DataStream<TwinSnapshot> snapshots) {
+        snapshots.sinkTo(sink(config.get(Key.TOPIC_SNAPSHOTS), TwinSnapshot.class, s -> utf8(s.assetId()), "snapshots"))
+                .name("snapshot-sink").uid("snapshot-sink");
+    }
+
+    @Override
+    public void deadLetters(DataStream<DeadLetter> deadLetters) {
+        deadLetters.sinkTo(sink(config.get(Key.TOPIC_DEAD_LETTER), DeadLetter.class,
+                        d -> d.key() == null ? null : utf8(d.key()), "dead-letters"))
+                .name("dead-letter-sink").uid("dead-letter-sink");
+    }
+
+    /** A JSON sink keyed by {@code key}; exactly-once with a stable transactional id per sink if so configured. */
+    public <T> KafkaSink<T> sink(String topic, Class<T> type, SerializationSchema<T> key, String name) {
+        Properties producer = config.kafkaProperties();
+        producer.setProperty("transaction.timeout.ms", String.valueOf(config.millis(Key.TRANSACTION_TIMEOUT)));
+        producer.setProperty("linger.ms", producer.getProperty("linger.ms", "5"));
+        return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(producer)
+                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(topic)
+                        .setKeySerializationSchema(key)
+                        .setValueSerializationSchema(new JsonSerialization<>(type))
+                        .build())
+                .setDeliveryGuarantee(config.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(config.get(Key.TRANSACTIONAL_ID_PREFIX) + "-" + name)
+                .build();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

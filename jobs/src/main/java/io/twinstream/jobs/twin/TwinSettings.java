@@ -1,0 +1,38 @@
+package io.twinstream.jobs.twin;
+
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import java.io.Serializable;
+
+/**
+ * The twin operator's settings, resolved from {@link PipelineConfig}.
+ *
+ * @param allowedLatenessMs   a reading older than its asset's newest by more than this is LATE
+ * @param staleAfterIntervals silence (in sampling intervals) until STALE
+ * @param offlineAfterIntervals silence (in sampling intervals) until OFFLINE
+ * @param dedupWindow         sequence numbers remembered per asset
+ * @param stateTtlMs          processing-time TTL of a twin that gets no update
+ * @param snapshotMinIntervalMs      at most one change snapshot per this much event time
+ * @param snapshotPeriodicIntervalMs at least one snapshot per this much event time while not OFFLINE
+ */
+public record TwinSettings(
+        long allowedLatenessMs,
+        int staleAfterIntervals,
+        int offlineAfterIntervals,
+        int dedupWindow,
+        long stateTtlMs,
+        long snapshotMinIntervalMs,
+        long snapshotPeriodicIntervalMs) implements Serializable {
+
+    public TwinSettings {
+        if (offlineAfterIntervals <= staleAfterIntervals || staleAfterIntervals <= 0) {
+            throw new IllegalArgumentException("need 0 < twin.stale-after-intervals < twin.offline-after-intervals");
+        }
+    }
+
+    public static TwinSettings from(PipelineConfig c) {
+        return new TwinSettings(c.millis(Key.ALLOWED_LATENESS), c.integer(Key.STALE_AFTER_INTERVALS),
+                c.integer(Key.OFFLINE_AFTER_INTERVALS), c.integer(Key.DEDUP_WINDOW), c.millis(Key.STATE_TTL),
+                c.millis(Key.SNAPSHOT_MIN_INTERVAL), c.millis(Key.SNAPSHOT_PERIODIC_INTERVAL));
+    }
+}

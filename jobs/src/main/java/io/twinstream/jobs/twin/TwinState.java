@@ -1,0 +1,30 @@
+package io.twinstream.jobs.twin;
+
+import io.twinstream.schemas.AssetStatus;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Everything the pipeline keeps for one asset, in one value state so that one read and one write
+ * per reading suffice (also on RocksDB). A Flink POJO: public fields, no-arg constructor, no Kryo.
+ */
+public class TwinState {
+    public String assetType;
+    public String siteId;
+    public long lastSeen = Long.MIN_VALUE;
+    public long maxSeq = -1;
+    public long[] seenSeqs;
+    public long eventsAccepted;
+    public long duplicatesDropped;
+    public long sequenceResets;
+    public AssetStatus status = AssetStatus.ONLINE;
+    /** Event time of the last emitted snapshot. */
+    public long lastSnapshotTime = Long.MIN_VALUE;
+    /** Whether the twin changed since the last snapshot. */
+    public boolean dirty;
+    /** Earliest event-time timer registered and not yet fired; Long.MAX_VALUE if none. */
+    public long nextWake = Long.MAX_VALUE;
+    public Map<String, SensorStats> sensors = new HashMap<>();
+
+    public TwinState() {}
+}
