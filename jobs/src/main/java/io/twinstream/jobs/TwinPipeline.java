@@ -32,6 +32,8 @@ public final class TwinPipeline {
     public static Configuration flinkConfiguration(PipelineConfig config) {
         Configuration c = new Configuration();
         c.set(PipelineOptions.GENERIC_TYPES, false);
+        // functions here are top-level classes; recursive cleaning would reflect into JDK maps (module errors on 17+)
+        c.set(PipelineOptions.CLOSURE_CLEANER_LEVEL, org.apache.flink.api.common.ExecutionConfig.ClosureCleanerLevel.TOP_LEVEL);
         long checkpointMs = config.millis(PipelineConfig.Key.CHECKPOINT_INTERVAL);
         if (checkpointMs > 0) {
             c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofMillis(checkpointMs));

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * @param samplingIntervalMs nominal time between two readings of one asset
  * @param sensors            the sensors, each with unit and valid physical range
  */
-public record AssetModel(String type, String description, long samplingIntervalMs, List<SensorSpec> sensors) {
+public record AssetModel(String type, String description, long samplingIntervalMs, List<SensorSpec> sensors)
+        implements java.io.Serializable {
 
     public AssetModel {
         sensors = List.copyOf(sensors);

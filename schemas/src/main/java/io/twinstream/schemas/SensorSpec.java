@@ -8,7 +8,7 @@ package io.twinstream.schemas;
  * @param min   lower end of the valid physical range
  * @param max   upper end of the valid physical range
  */
-public record SensorSpec(String name, String unit, double min, double max) {
+public record SensorSpec(String name, String unit, double min, double max) implements java.io.Serializable {
     public boolean inRange(double value) {
         return value >= min && value <= max;
     }

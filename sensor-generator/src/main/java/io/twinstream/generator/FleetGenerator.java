@@ -49,7 +49,9 @@ public final class FleetGenerator {
         SplittableRandom root = new SplittableRandom(config.seed());
         for (int i = 0; i < config.assets(); i++) {
             AssetModel model = types.get(i % types.size());
-            fleet.add(new SimulatedAsset(i, model, "site-" + String.format("%02d", i % config.sites()), root.split()));
+            // consecutive assets share a site, so every site gets every asset type
+            int site = (i / types.size()) % config.sites();
+            fleet.add(new SimulatedAsset(i, model, "site-" + String.format("%02d", site), root.split()));
         }
         transportRandom = root.split();
         long gcd = 0;

@@ -74,7 +74,7 @@ public final class SensorGeneratorCli {
         System.err.println(generator.stats().progressLine());
     }
 
-    static Map<String, String> parse(String[] argv) {
+    public static Map<String, String> parse(String[] argv) {
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (!argv[i].startsWith("--")) {
@@ -90,7 +90,7 @@ public final class SensorGeneratorCli {
         return m;
     }
 
-    static GeneratorConfig toConfig(Map<String, String> a) {
+    public static GeneratorConfig toConfig(Map<String, String> a) {
         GeneratorConfig.Builder b = GeneratorConfig.defaults().copy();
         if (a.containsKey("seed")) b.seed(Long.parseLong(a.get("seed")));
         if (a.containsKey("assets")) b.assets(Integer.parseInt(a.get("assets")));

@@ -39,6 +39,8 @@ public final class PipelineConfig implements Serializable {
         TOPIC_SCORES("topics.scores", "twin.scores", "windowed anomaly scores, key = assetId"),
         MAX_OUT_OF_ORDERNESS("event-time.max-out-of-orderness", "5 s",
                 "watermark lag behind the newest event time seen per partition"),
+        WATERMARK_STEP("event-time.watermark-step", "1 s",
+                "a watermark is also emitted whenever event time moves this far (replays keep their timing)"),
         IDLE_TIMEOUT("event-time.idle-timeout", "30 s",
                 "a partition without records this long stops holding back the watermark"),
         ALLOWED_LATENESS("event-time.allowed-lateness", "15 s",

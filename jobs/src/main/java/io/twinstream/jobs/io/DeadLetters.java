@@ -26,7 +26,8 @@ public final class DeadLetters {
 
     /**
      * A reading that parsed but was rejected later (late, sequence too old). Its payload is the
-     * reading written back as JSON; topic, partition and offset point at the original bytes.
+     * reading written back as JSON (same fields and values; the order of sensors in {@code readings}
+     * may differ from the original); topic, partition and offset point at the original bytes.
      */
     public static DeadLetter ofReading(RejectReason code, String reason, Ingested in) {
         Telemetry t = in.telemetry();

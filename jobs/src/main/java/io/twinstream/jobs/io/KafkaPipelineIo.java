@@ -47,11 +47,14 @@ public final class KafkaPipelineIo implements PipelineIo {
     }
 
     /**
-     * Per-partition bounded out-of-orderness on the reading's event time; dead letters carry no
-     * event time (Long.MIN_VALUE) so they never move the watermark.
+     * Per-partition bounded out-of-orderness on the reading's event time, advancing with the data
+     * ({@link EventTimeWatermarks}); dead letters carry no event time (Long.MIN_VALUE) so they never
+     * move the watermark.
      */
     public static WatermarkStrategy<Ingested> watermarks(PipelineConfig config) {
-        return WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(config.duration(Key.MAX_OUT_OF_ORDERNESS))
+        long outOfOrderness = config.millis(Key.MAX_OUT_OF_ORDERNESS);
+        long step = config.millis(Key.WATERMARK_STEP);
+        return WatermarkStrategy.<Ingested>forGenerator(ctx -> new EventTimeWatermarks<>(outOfOrderness, step))
                 .withTimestampAssigner((in, kafkaTs) -> in.isValid() ? in.telemetry().timestamp() : Long.MIN_VALUE)
                 .withIdleness(config.duration(Key.IDLE_TIMEOUT));
     }

@@ -1,0 +1,43 @@
+package io.twinstream.jobs.io;
+
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** The pipeline's topics and their settings; the snapshot topic is compacted. */
+public final class Topics {
+    private Topics() {}
+
+    public static List<NewTopic> definitions(PipelineConfig config, int partitions, short replication) {
+        return List.of(
+                new NewTopic(config.get(Key.TOPIC_TELEMETRY), partitions, replication),
+                new NewTopic(config.get(Key.TOPIC_SNAPSHOTS), partitions, replication).configs(Map.of(
+                        "cleanup.policy", "compact",
+                        "min.cleanable.dirty.ratio", "0.1",
+                        "segment.ms", "600000")),
+                new NewTopic(config.get(Key.TOPIC_SCORES), partitions, replication),
+                new NewTopic(config.get(Key.TOPIC_ALERTS), partitions, replication),
+                new NewTopic(config.get(Key.TOPIC_DEAD_LETTER), partitions, replication));
+    }
+
+    /** Creates whichever of the pipeline's topics do not exist yet. */
+    public static void ensure(Admin admin, PipelineConfig config, int partitions, short replication)
+            throws ExecutionException, InterruptedException {
+        Set<String> existing = admin.listTopics().names().get();
+        List<NewTopic> missing = new ArrayList<>();
+        for (NewTopic t : definitions(config, partitions, replication)) {
+            if (!existing.contains(t.name())) {
+                missing.add(t);
+            }
+        }
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing).all().get();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.twinstream.launcher;
+
+import io.twinstream.generator.FleetGenerator;
+import io.twinstream.generator.GeneratorConfig;
+import io.twinstream.generator.SensorGeneratorCli;
+import io.twinstream.generator.sink.KafkaRecordSink;
+import io.twinstream.jobs.TwinPipeline;
+import io.twinstream.jobs.TwinPipelineJob;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.jobs.io.KafkaPipelineIo;
+import io.twinstream.jobs.io.Topics;
+import io.twinstream.kafka.EmbeddedKafka;
+import io.twinstream.schemas.AssetModels;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * The embedded default: a real Kafka broker in this JVM (or an external one), the pipeline's
+ * topics, the sensor generator, the pipeline on a Flink MiniCluster with its web UI, and a live
+ * view fed from the sink topics. Ctrl-C stops it all.
+ *
+ * <pre>
+ * twinstream demo [--gen.assets 200] [--gen.rate realtime] [--web-port 8081]
+ *                 [--kafka.bootstrap-servers HOST:PORT]   (external broker instead of the embedded one)
+ *                 [--config FILE] [--any.pipeline.key VALUE]
+ * </pre>
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+    public static final int DEFAULT_WEB_PORT = 8081;
+
+    /** Demo defaults on top of the generator's: faults soon, a few transport faults. */
+    static final Map<String, String> DEMO_GENERATOR_DEFAULTS = Map.of(
+            "assets", "200", "rate", "realtime", "faults-per-asset-hour", "2", "fault-warmup", "1m",
+            "transport-faults", "0.002");
+
+    private final EmbeddedKafka kafka;
+    private final PipelineConfig config;
+    private final FleetGenerator generator;
+    private final Thread generatorThread;
+    private final JobClient job;
+    private final LiveView view = new LiveView();
+    private final Thread viewFeeder;
+    private final KafkaConsumer<byte[], byte[]> viewConsumer;
+    private final int webPort;
+    private volatile Exception generatorFailure;
+
+    /**
+     * @param pipelineArgs pipeline settings; without {@code kafka.bootstrap-servers} an embedded broker starts
+     * @param generatorArgs generator settings as in the generator CLI, without the leading dashes
+     */
+    public EmbeddedPipeline(Map<String, String> pipelineArgs, Map<String, String> generatorArgs, int webPort,
+            int parallelism) throws Exception {
+        this.webPort = webPort;
+        boolean external = pipelineArgs.containsKey(Key.BOOTSTRAP_SERVERS.name);
+        kafka = external ? null : EmbeddedKafka.startTemporary();
+        Map<String, String> settings = new LinkedHashMap<>(pipelineArgs);
+        if (!external) {
+            settings.put(Key.BOOTSTRAP_SERVERS.name, kafka.bootstrapServers());
+        }
+        settings.putIfAbsent(Key.PARALLELISM.name, String.valueOf(parallelism));
+        settings.putIfAbsent(Key.STARTING_OFFSETS.name, external ? "committed-or-earliest" : "earliest");
+        config = PipelineConfig.fromArgs(toArgs(settings), System.getenv());
+
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            Topics.ensure(admin, config, 4, (short) 1);
+        }
+
+        GeneratorConfig generatorConfig = SensorGeneratorCli.toConfig(generatorArgs);
+        generator = new FleetGenerator(generatorConfig, AssetModels.builtIn());
+        Map<String, Object> producer = new HashMap<>();
+        config.kafkaProperties().forEach((k, v) -> producer.put(k.toString(), v));
+        KafkaRecordSink sink = new KafkaRecordSink(producer, config.get(Key.TOPIC_TELEMETRY), null);
+        generatorThread = new Thread(() -> {
+            try (sink) {
+                generator.run(sink);
+            } catch (Exception e) {
+                generatorFailure = e;
+            }
+        }, "sensor-generator");
+        generatorThread.setDaemon(true);
+        generatorThread.start();
+
+        Configuration flink = new Configuration();
+        flink.set(RestOptions.PORT, webPort);
+        flink.set(RestOptions.ADDRESS, "localhost");
+        flink.set(RestOptions.BIND_ADDRESS, "localhost");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        AssetModels models = AssetModels.builtIn();
+        TwinPipeline.build(env, config, models, new KafkaPipelineIo(config, models));
+        job = env.executeAsync(TwinPipelineJob.NAME);
+
+        viewConsumer = viewConsumer(config.kafkaProperties());
+        viewConsumer.subscribe(List.of(config.get(Key.TOPIC_SNAPSHOTS), config.get(Key.TOPIC_DEAD_LETTER)));
+        viewFeeder = new Thread(this::feedView, "live-view");
+        viewFeeder.setDaemon(true);
+        viewFeeder.start();
+    }
+
+    private static KafkaConsumer<byte[], byte[]> viewConsumer(Properties client) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "twinstream-live-view-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private void feedView() {
+        String snapshots = config.get(Key.TOPIC_SNAPSHOTS);
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<byte[], byte[]> r : viewConsumer.poll(Duration.ofMillis(500))) {
+                    if (r.topic().equals(snapshots)) {
+                        view.onSnapshot(r.value());
+                    } else {
+                        view.onDeadLetter(r.value());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            viewConsumer.close();
+        }
+    }
+
+    private static String[] toArgs(Map<String, String> settings) {
+        return settings.entrySet().stream().flatMap(e -> java.util.stream.Stream.of("--" + e.getKey(), e.getValue()))
+                .toArray(String[]::new);
+    }
+
+    public LiveView view() {
+        return view;
+    }
+
+    public PipelineConfig config() {
+        return config;
+    }
+
+    public FleetGenerator generator() {
+        return generator;
+    }
+
+    public String webUrl() {
+        return "http://localhost:" + webPort;
+    }
+
+    public String header() {
+        String broker = kafka != null ? "embedded Kafka " + kafka.bootstrapServers() : "Kafka " + config.get(Key.BOOTSTRAP_SERVERS);
+        String failure = generatorFailure == null ? "" : "generator FAILED: " + generatorFailure + "\n";
+        return "twinstream — " + broker + " — Flink web UI " + webUrl() + " — Ctrl-C to stop\n"
+                + generator.stats().progressLine() + "\n" + failure;
+    }
+
+    @Override
+    public void close() throws Exception {
+        generator.stop();
+        generatorThread.join(10_000);
+        try {
+            job.cancel().get();
+        } catch (Exception e) {
+            // already finished or failed: nothing to cancel
+        }
+        viewConsumer.wakeup();
+        viewFeeder.join(10_000);
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> pipelineArgs = new LinkedHashMap<>();
+        Map<String, String> generatorArgs = new HashMap<>(DEMO_GENERATOR_DEFAULTS);
+        int webPort = DEFAULT_WEB_PORT;
+        int parallelism = 2;
+        Map<String, String> args = SensorGeneratorCli.parse(argv);
+        for (Map.Entry<String, String> e : args.entrySet()) {
+            if (e.getKey().startsWith("gen.")) {
+                generatorArgs.put(e.getKey().substring(4), e.getValue());
+            } else if (e.getKey().equals("web-port")) {
+                webPort = Integer.parseInt(e.getValue());
+            } else if (e.getKey().equals("parallelism")) {
+                parallelism = Integer.parseInt(e.getValue());
+            } else {
+                pipelineArgs.put(e.getKey(), e.getValue());
+            }
+        }
+        boolean tty = System.console() != null;
+        CountDownLatch stopped = new CountDownLatch(1);
+        System.out.println("starting twinstream (broker, topics, generator, Flink MiniCluster)...");
+        EmbeddedPipeline pipeline = new EmbeddedPipeline(pipelineArgs, generatorArgs, webPort, parallelism);
+        System.out.println(pipeline.config().describe());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nstopping twinstream...");
+            try {
+                pipeline.close();
+            } catch (Exception e) {
+                System.err.println("error while stopping: " + e);
+            }
+            stopped.countDown();
+        }, "twinstream-shutdown"));
+        while (stopped.getCount() > 0) {
+            String frame = pipeline.view().render(pipeline.header());
+            System.out.print(tty ? "\033[H\033[2J" + frame : frame + "\n");
+            System.out.flush();
+            Thread.sleep(tty ? 2_000 : 10_000);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.twinstream.launcher;
+
+import io.twinstream.schemas.AssetStatus;
+import io.twinstream.schemas.DeadLetter;
+import io.twinstream.schemas.Json;
+import io.twinstream.schemas.RejectReason;
+import io.twinstream.schemas.SensorState;
+import io.twinstream.schemas.TwinSnapshot;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What the terminal shows: twins by status, throughput, dead letters, the latest snapshots. Fed
+ * from the sink topics (what a user's consumer sees), rendered as a compact text block.
+ */
+public final class LiveView {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final int RECENT = 8;
+
+    private final Map<String, TwinSnapshot> twins = new HashMap<>();
+    private final Deque<TwinSnapshot> recent = new ArrayDeque<>();
+    private final Map<RejectReason, Long> deadLetters = new EnumMap<>(RejectReason.class);
+    private long acceptedAtLastRender;
+    private long lastRenderNanos = System.nanoTime();
+
+    public synchronized void onSnapshot(byte[] json) {
+        TwinSnapshot s = read(json, TwinSnapshot.class);
+        twins.put(s.assetId(), s);
+        recent.addFirst(s);
+        while (recent.size() > RECENT) {
+            recent.removeLast();
+        }
+    }
+
+    public synchronized void onDeadLetter(byte[] json) {
+        DeadLetter d = read(json, DeadLetter.class);
+        deadLetters.merge(d.reasonCode(), 1L, Long::sum);
+    }
+
+    public synchronized Map<AssetStatus, Long> statusCounts() {
+        Map<AssetStatus, Long> counts = new EnumMap<>(AssetStatus.class);
+        for (AssetStatus s : AssetStatus.values()) {
+            counts.put(s, 0L);
+        }
+        twins.values().forEach(t -> counts.merge(t.status(), 1L, Long::sum));
+        return counts;
+    }
+
+    public synchronized long deadLetterCount() {
+        return deadLetters.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public synchronized int twinCount() {
+        return twins.size();
+    }
+
+    /** @param header lines above the table (generator progress, web UI address) */
+    public synchronized String render(String header) {
+        long now = System.nanoTime();
+        long accepted = twins.values().stream().mapToLong(TwinSnapshot::eventsAccepted).sum();
+        double seconds = Math.max(1e-3, (now - lastRenderNanos) / 1e9);
+        double rate = (accepted - acceptedAtLastRender) / seconds;
+        acceptedAtLastRender = accepted;
+        lastRenderNanos = now;
+
+        StringBuilder b = new StringBuilder(header);
+        Map<AssetStatus, Long> status = statusCounts();
+        b.append(String.format("twins: %d   ONLINE %d   STALE %d   OFFLINE %d   | pipeline %,.0f readings/s (from snapshots)%n",
+                twins.size(), status.get(AssetStatus.ONLINE), status.get(AssetStatus.STALE),
+                status.get(AssetStatus.OFFLINE), rate));
+        b.append(String.format("dead letters: %d %s%n", deadLetterCount(), deadLetters.isEmpty() ? ""
+                : deadLetters.entrySet().stream().map(e -> e.getKey().name().toLowerCase() + "=" + e.getValue())
+                        .collect(Collectors.joining(" ", "(", ")"))));
+        b.append(String.format("%nlatest snapshots%n%-12s %-17s %-8s %-7s %-8s %s%n",
+                "asset", "type", "site", "status", "time", "readings (! = out of range)"));
+        for (TwinSnapshot s : recent) {
+            b.append(String.format("%-12s %-17s %-8s %-7s %-8s %s%n", s.assetId(), s.assetType(), s.siteId(),
+                    s.status(), TIME.format(Instant.ofEpochMilli(s.snapshotTime())), readings(s)));
+        }
+        String offline = twins.values().stream().filter(t -> t.status() != AssetStatus.ONLINE)
+                .sorted(Comparator.comparing(TwinSnapshot::assetId)).limit(10)
+                .map(t -> t.assetId() + "(" + t.status().name().toLowerCase() + ")").collect(Collectors.joining(" "));
+        if (!offline.isEmpty()) {
+            b.append(String.format("%nnot online: %s%n", offline));
+        }
+        return b.toString();
+    }
+
+    private static String readings(TwinSnapshot s) {
+        return s.sensors().entrySet().stream().map(e -> {
+            SensorState v = e.getValue();
+            return e.getKey() + "=" + String.format("%.1f", v.lastValue()) + (v.outOfRange() ? "!" : "");
+        }).collect(Collectors.joining(" "));
+    }
+
+    private static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.twinstream.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.twinstream.schemas.AssetStatus;
+import io.twinstream.schemas.Json;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The first README command's engine: broker, generator, MiniCluster with web UI, live view. */
+class EmbeddedPipelineTest {
+
+    @Test
+    void showsEveryTwinOnlineAndServesTheFlinkWebUi() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> generator = Map.of("assets", "24", "rate", "realtime", "faults-per-asset-hour", "0",
+                "transport-faults", "0.02");
+        try (EmbeddedPipeline pipeline = new EmbeddedPipeline(Map.of("snapshot.min-interval", "1 s"), generator,
+                port, 2)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (pipeline.view().twinCount() < 24 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertThat(pipeline.view().twinCount()).isEqualTo(24);
+            assertThat(pipeline.view().statusCounts()).containsEntry(AssetStatus.ONLINE, 24L);
+            while (pipeline.view().deadLetterCount() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertThat(pipeline.view().deadLetterCount()).isPositive();
+            assertThat(pipeline.view().render(pipeline.header()))
+                    .contains("twins: 24", "ONLINE 24", "Flink web UI http://localhost:" + port, "latest snapshots");
+
+            HttpResponse<String> overview = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(pipeline.webUrl() + "/jobs/overview")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(overview.statusCode()).isEqualTo(200);
+            JsonNode jobs = Json.MAPPER.readTree(overview.body()).get("jobs");
+            assertThat(jobs).hasSize(1);
+            assertThat(jobs.get(0).get("name").asText()).isEqualTo("twinstream-pipeline");
+            assertThat(jobs.get(0).get("state").asText()).isEqualTo("RUNNING");
+            HttpResponse<String> page = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(pipeline.webUrl() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).containsIgnoringCase("<html");
+        }
+    }
+}
