@@ -9,14 +9,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class Json {
 
     /**
-     * Thread-safe once configured. Unknown properties are accepted (older readers, newer writers);
+     * Thread-safe once configured. Unknown properties are accepted (older readers, newer writers),
+     * missing nullable ones read as null (newer readers, older writers);
      * primitives must be present and of the right type, so a missing {@code timestamp} is a schema
      * violation rather than a silent zero.
      */
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param sensors           per-sensor state
  * @param snapshotTime      event time (the operator's watermark or the triggering reading) of this snapshot
  * @param reason            why this snapshot was emitted
+ * @param health            1 - the asset's latest window anomaly score; null before its first score
+ * @param openAlerts        alerts open for this asset; null before the alerting stage has seen it
+ * @param maintenance       latest per-sensor score, trend and remaining useful life; null before the first score
  */
 public record TwinSnapshot(
         int schemaVersion,
@@ -33,4 +36,14 @@ public record TwinSnapshot(
         int outOfRangeSensors,
         Map<String, SensorState> sensors,
         long snapshotTime,
-        SnapshotReason reason) {}
+        SnapshotReason reason,
+        Double health,
+        Integer openAlerts,
+        Map<String, SensorScore> maintenance) {
+
+    /** The same snapshot with the alerting stage's health view attached. */
+    public TwinSnapshot withHealth(Double health, Integer openAlerts, Map<String, SensorScore> maintenance) {
+        return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, lastSeen, lastSeq, eventsAccepted,
+                duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance);
+    }
+}

@@ -33,7 +33,9 @@ class JsonSchemaContractTest {
     @CsvSource({
         "telemetry.v1.schema.json, telemetry.json",
         "twin-snapshot.v1.schema.json, twin-snapshot.json",
-        "dead-letter.v1.schema.json, dead-letter.json"
+        "dead-letter.v1.schema.json, dead-letter.json",
+        "anomaly-score.v1.schema.json, anomaly-score.json",
+        "alert.v1.schema.json, alert.json"
     })
     void examplesValidate(String schemaFile, String exampleFile) throws IOException {
         Set<ValidationMessage> errors = schema(schemaFile).validate(example(exampleFile));
@@ -44,7 +46,9 @@ class JsonSchemaContractTest {
     @CsvSource({
         "telemetry.v1.schema.json, telemetry.json, Telemetry",
         "twin-snapshot.v1.schema.json, twin-snapshot.json, TwinSnapshot",
-        "dead-letter.v1.schema.json, dead-letter.json, DeadLetter"
+        "dead-letter.v1.schema.json, dead-letter.json, DeadLetter",
+        "anomaly-score.v1.schema.json, anomaly-score.json, AnomalyScore",
+        "alert.v1.schema.json, alert.json, Alert"
     })
     void javaRecordsRoundTripAndWriteValidJson(String schemaFile, String exampleFile, String recordType)
             throws Exception {

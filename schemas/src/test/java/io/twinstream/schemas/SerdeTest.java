@@ -49,7 +49,8 @@ class SerdeTest {
 
     /** Records cross the network between Flink operators and sit in state: no Kryo fallback allowed. */
     @ParameterizedTest
-    @ValueSource(classes = {Telemetry.class, TwinSnapshot.class, DeadLetter.class, SensorState.class})
+    @ValueSource(classes = {Telemetry.class, TwinSnapshot.class, DeadLetter.class, SensorState.class,
+            AnomalyScore.class, Alert.class, SensorScore.class})
     void flinkSerializesRecordsWithoutKryo(Class<?> type) {
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false);

@@ -57,6 +57,35 @@ public final class PipelineConfig implements Serializable {
                 "at most one change-driven snapshot per asset per this much event time"),
         SNAPSHOT_PERIODIC_INTERVAL("snapshot.periodic-interval", "60 s",
                 "a snapshot at least this often per asset, also without change"),
+        WINDOW_SIZE("anomaly.window-size", "10 s", "event-time window of the anomaly scores"),
+        WINDOW_SLIDE("anomaly.window-slide", "5 s", "slide of the score windows (the size must be a multiple)"),
+        BASELINE_TIME_CONSTANT("anomaly.baseline-time-constant", "10 min",
+                "memory of each asset's learned baseline (exponential forgetting)"),
+        WARMUP_SAMPLES("anomaly.warmup-samples", "120", "readings an asset needs before it is scored"),
+        RESIDUAL_Z_LOW("anomaly.residual-z-low", "5",
+                "residual, in multiples of its learned usual size, where the score starts to rise"),
+        RESIDUAL_Z_HIGH("anomaly.residual-z-high", "10", "... where it reaches 1"),
+        RESIDUAL_MIN_FRACTION("anomaly.residual-min-fraction", "0.03",
+                "residual, as a share of the sensor's range, where the score starts to rise"),
+        RESIDUAL_FULL_FRACTION("anomaly.residual-full-fraction", "0.08", "... where it reaches 1"),
+        EXTRAPOLATION_ALLOWANCE("anomaly.extrapolation-allowance", "1",
+                "how much the expected residual widens with the other sensors' distance from what was learned"),
+        STUCK_FALSE_ALARM_PROBABILITY("anomaly.stuck-false-alarm-probability", "1e-6",
+                "a run of identical values is stuck when the sensor's own repeat rate makes it this unlikely"),
+        STUCK_MIN_RUN("anomaly.stuck-min-run", "5", "never call fewer identical readings in a row stuck"),
+        FREEZE_SCORE("anomaly.freeze-score", "0.3",
+                "readings scoring at least this barely move the baseline (a fault is not learned as normal)"),
+        TREND_TIME_CONSTANT("maintenance.trend-time-constant", "5 min",
+                "memory of the level trend behind remaining useful life"),
+        RUL_HORIZON("maintenance.rul-horizon", "1 h", "remaining useful life is reported when below this"),
+        RUL_MIN_FIT("maintenance.rul-min-fit", "0.6",
+                "... and when a linear trend explains at least this share of the level's variance"),
+        RAISE_SCORE("alert.raise-score", "0.5", "a window at or above this score counts toward raising an alert"),
+        RAISE_WINDOWS("alert.raise-windows", "2", "consecutive such windows that raise it"),
+        RESOLVE_SCORE("alert.resolve-score", "0.2", "a window below this score counts toward resolving"),
+        RESOLVE_WINDOWS("alert.resolve-windows", "6", "consecutive such windows that resolve it"),
+        CRITICAL_SCORE("alert.critical-score", "0.9",
+                "a window at or above this score, or a physical range violation, makes an alert CRITICAL"),
         MAX_RECORD_BYTES("input.max-record-bytes", "65536", "larger telemetry records are rejected as OVERSIZED"),
         PARALLELISM("pipeline.parallelism", "-1", "job parallelism; -1 = the cluster default"),
         CHECKPOINT_INTERVAL("checkpoint.interval", "10 s", "checkpoint interval; 0 = off"),
@@ -168,6 +197,10 @@ public final class PipelineConfig implements Serializable {
 
     public int integer(Key key) {
         return Integer.parseInt(get(key).trim());
+    }
+
+    public double decimal(Key key) {
+        return Double.parseDouble(get(key).trim());
     }
 
     public boolean flag(Key key) {

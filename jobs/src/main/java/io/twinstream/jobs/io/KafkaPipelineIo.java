@@ -3,6 +3,8 @@ package io.twinstream.jobs.io;
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.config.PipelineConfig.Key;
 import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.TwinSnapshot;
 import io.twinstream.schemas.flink.JsonSerialization;
@@ -80,6 +82,18 @@ public final class KafkaPipelineIo implements PipelineIo {
         deadLetters.sinkTo(sink(config.get(Key.TOPIC_DEAD_LETTER), DeadLetter.class,
                         d -> d.key() == null ? null : utf8(d.key()), "dead-letters"))
                 .name("dead-letter-sink").uid("dead-letter-sink");
+    }
+
+    @Override
+    public void scores(DataStream<AnomalyScore> scores) {
+        scores.sinkTo(sink(config.get(Key.TOPIC_SCORES), AnomalyScore.class, s -> utf8(s.assetId()), "scores"))
+                .name("score-sink").uid("score-sink");
+    }
+
+    @Override
+    public void alerts(DataStream<Alert> alerts) {
+        alerts.sinkTo(sink(config.get(Key.TOPIC_ALERTS), Alert.class, a -> utf8(a.alertId()), "alerts"))
+                .name("alert-sink").uid("alert-sink");
     }
 
     /** A JSON sink keyed by {@code key}; exactly-once with a stable transactional id per sink if so configured. */

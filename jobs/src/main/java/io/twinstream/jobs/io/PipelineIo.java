@@ -1,5 +1,7 @@
 package io.twinstream.jobs.io;
 
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.TwinSnapshot;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -17,4 +19,8 @@ public interface PipelineIo {
     void snapshots(DataStream<TwinSnapshot> snapshots);
 
     void deadLetters(DataStream<DeadLetter> deadLetters);
+
+    void scores(DataStream<AnomalyScore> scores);
+
+    void alerts(DataStream<Alert> alerts);
 }

@@ -33,8 +33,10 @@ import org.apache.flink.util.OutputTag;
  * <p>Lateness is judged per asset against its own newest reading, not against the watermark, so
  * the same input always gives the same dead letters, whatever the speed of replay. Liveness and
  * snapshot timing use event-time timers: an asset that goes silent while the rest of the fleet
- * reports is marked STALE, then OFFLINE, as the watermark passes; replays and backfills behave as
- * the live run did. If every partition goes silent the watermark stops and so do these timers.
+ * reports is marked STALE, then OFFLINE, as the watermark passes. When the asset reports again
+ * before the watermark got there (a replay reads some partitions ahead of others), the OFFLINE spell
+ * is reported on arrival, at the event time it began, so replays see the same incidents as the live
+ * run. If every partition goes silent the watermark stops and so do these timers.
  * When a bounded input ends (watermark at Long.MAX_VALUE) pending changes are flushed as FINAL
  * snapshots without declaring anyone offline.
  */
@@ -43,6 +45,9 @@ public class TwinStateFunction extends KeyedProcessFunction<String, Ingested, Tw
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("twin-dead-letters", TypeInformation.of(DeadLetter.class));
+    /** Every reading the twin accepted (not late, not a duplicate), for the scoring stage. */
+    public static final OutputTag<Telemetry> ACCEPTED =
+            new OutputTag<>("accepted-readings", TypeInformation.of(Telemetry.class));
 
     private final AssetModels models;
     private final TwinSettings settings;
@@ -114,8 +119,10 @@ public class TwinStateFunction extends KeyedProcessFunction<String, Ingested, Tw
             s.maxSeq = -1;
         }
         s.maxSeq = SequenceWindow.mark(s.seenSeqs, s.maxSeq, t.seq());
+        reportMissedOffline(ctx.getCurrentKey(), s, t.timestamp(), out);
         apply(s, t);
         accepted.inc();
+        ctx.output(ACCEPTED, t);
 
         if (s.status != AssetStatus.ONLINE) {
             s.status = AssetStatus.ONLINE;
@@ -128,6 +135,22 @@ public class TwinStateFunction extends KeyedProcessFunction<String, Ingested, Tw
         }
         scheduleWake(s, ctx.timerService());
         twin.update(s);
+    }
+
+    /**
+     * A reading that ends a silence longer than the offline threshold while the twin still says
+     * ONLINE or STALE: the watermark had not passed the deadline yet (a replay reading one partition
+     * ahead of another does that), so report the OFFLINE spell now, at the event time it began.
+     */
+    private void reportMissedOffline(String assetId, TwinState s, long timestamp, Collector<TwinSnapshot> out) {
+        if (s.lastSeen == Long.MIN_VALUE || s.status == AssetStatus.OFFLINE) {
+            return;
+        }
+        long offlineAt = s.lastSeen + settings.offlineAfterIntervals() * models.get(s.assetType).samplingIntervalMs();
+        if (timestamp >= offlineAt) {
+            s.status = AssetStatus.OFFLINE;
+            emit(assetId, s, offlineAt, SnapshotReason.STATUS, out);
+        }
     }
 
     private void apply(TwinState s, Telemetry t) {

@@ -1,0 +1,29 @@
+package io.twinstream.jobs.alert;
+
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import java.io.Serializable;
+
+/**
+ * The alert lifecycle's hysteresis.
+ *
+ * @param raiseScore     a window at or above this score counts toward raising
+ * @param raiseWindows   consecutive such windows that raise an alert
+ * @param resolveScore   a window below this score counts toward resolving
+ * @param resolveWindows consecutive such windows that resolve it
+ * @param criticalScore  a window at or above this score (or a physical range violation) makes it CRITICAL
+ */
+public record AlertSettings(double raiseScore, int raiseWindows, double resolveScore, int resolveWindows,
+        double criticalScore) implements Serializable {
+
+    public AlertSettings {
+        if (resolveScore > raiseScore) {
+            throw new IllegalArgumentException("alert.resolve-score must not exceed alert.raise-score");
+        }
+    }
+
+    public static AlertSettings from(PipelineConfig c) {
+        return new AlertSettings(c.decimal(Key.RAISE_SCORE), c.integer(Key.RAISE_WINDOWS),
+                c.decimal(Key.RESOLVE_SCORE), c.integer(Key.RESOLVE_WINDOWS), c.decimal(Key.CRITICAL_SCORE));
+    }
+}

@@ -1,0 +1,35 @@
+package io.twinstream.jobs.alert;
+
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.SensorScore;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One asset's alerting state, a Flink POJO: open incidents, hysteresis counters, what the twin reads now. */
+public class AssetAlerts {
+    public String assetType;
+    public String siteId;
+    public Map<String, Double> currentValues = new HashMap<>();
+    public Double health;
+    public Map<String, SensorScore> maintenance;
+
+    public int highStreak;
+    public int lowStreak;
+    public long firstHighWindowStart;
+
+    /** Open anomaly incident, or null. */
+    public String anomalyId;
+    public long anomalyStart;
+    public Alert.Severity anomalySeverity;
+    public String anomalySensor;
+
+    /** Open offline incident, or null. */
+    public String offlineId;
+    public long offlineStart;
+
+    public AssetAlerts() {}
+
+    public int openAlerts() {
+        return (anomalyId != null ? 1 : 0) + (offlineId != null ? 1 : 0);
+    }
+}

@@ -1,0 +1,361 @@
+package io.twinstream.jobs.anomaly;
+
+import io.twinstream.schemas.Detector;
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Online, self-calibrating anomaly detectors for one asset's readings (or one series). Pure Java,
+ * so the pipeline's scoring operator and the CSV backtest run exactly the same code.
+ *
+ * <p>Per reading and sensor, three detectors; the sensor's score is the highest:
+ * <ul>
+ *   <li><b>RESIDUAL</b>: the value is predicted from the asset's other sensors by an exponentially
+ *       weighted linear model of all its sensors (mean and covariance learned online). A change
+ *       that the other sensors explain — a pump stopping, a battery switching from driving to
+ *       charging — leaves a small residual: correlated sensors make the score quieter, not noisier.
+ *       The score rises when the residual is both unusual for this sensor (|r| over its learned
+ *       usual size, widened when the other sensors are far from anything the model has seen, as a
+ *       regression's prediction interval widens) and material (|r| as a share of the sensor's range);</li>
+ *   <li><b>RANGE</b>: the value lies outside the model's valid physical range;</li>
+ *   <li><b>STUCK</b>: the exact same value repeats longer than this sensor's own learned repeat
+ *       rate makes plausible.</li>
+ * </ul>
+ * Readings that score high barely move the baseline, so a slow fault is not learned as normal.
+ * A trend of each sensor's level against time gives remaining useful life toward its limits.
+ */
+public final class AssetScorer implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** |residual| / mean absolute residual = z * sqrt(pi/2) for Gaussian residuals. */
+    private static final double MEAN_ABS_TO_STDDEV = Math.sqrt(Math.PI / 2);
+    /** Share of normal learning that a reading scoring above the freeze score still gets. */
+    private static final double ANOMALOUS_LEARNING_SHARE = 0.1;
+    /** Ridge regularisation, relative to each regressor's variance: keeps collinear sensors stable. */
+    private static final double RIDGE = 1e-3;
+    /** Stuck score the moment a run becomes implausible; it then grows to 1 over as many readings again. */
+    private static final double STUCK_SCORE_AT_DETECTION = 0.75;
+    /** A sensor that repeats its value this often is naturally constant and never called stuck. */
+    private static final double NATURALLY_CONSTANT = 0.999;
+    /** Repeat rates are averaged over at most this many readings. */
+    private static final int REPEAT_MEMORY = 2000;
+
+    private final ScoringSettings settings;
+
+    public AssetScorer(ScoringSettings settings) {
+        this.settings = settings;
+    }
+
+    public ScoringSettings settings() {
+        return settings;
+    }
+
+    public ScoringState newState(String[] sensors) {
+        int n = sensors.length;
+        int panes = settings.openPanes();
+        ScoringState s = new ScoringState();
+        s.sensors = sensors.clone();
+        s.last = filled(n, Double.NaN);
+        s.mean = new double[n];
+        s.cov = new double[n * n];
+        s.residualScale = new double[n];
+        s.seenMin = filled(n, Double.POSITIVE_INFINITY);
+        s.seenMax = filled(n, Double.NEGATIVE_INFINITY);
+        s.repeatRun = new int[n];
+        s.repeatProbability = new double[n];
+        s.trendValueMean = new double[n];
+        s.trendCov = new double[n];
+        s.trendValueVar = new double[n];
+        s.paneEnd = new long[panes];
+        Arrays.fill(s.paneEnd, Long.MIN_VALUE);
+        s.paneScore = new double[panes * n];
+        s.paneDetector = new int[panes * n];
+        s.paneObserved = new double[panes * n];
+        s.paneExpected = new double[panes * n];
+        s.paneSamples = new int[panes * n];
+        return s;
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /**
+     * Scores one reading and learns from it.
+     *
+     * @param values one value per sensor of the state, NaN where the reading lacks the sensor
+     * @param min    valid range per sensor, NaN where unknown
+     * @param max    valid range per sensor, NaN where unknown
+     * @return one result per sensor: null where the reading lacks the sensor, score 0 while warming up
+     */
+    public SensorResult[] score(ScoringState s, long timestamp, double[] values, double[] min, double[] max) {
+        int n = s.sensors.length;
+        SensorResult[] results = new SensorResult[n];
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = !Double.isNaN(values[i]) ? values[i] : !Double.isNaN(s.last[i]) ? s.last[i] : s.mean[i];
+        }
+        boolean first = s.samples == 0;
+        s.samples++;
+        if (first) {
+            System.arraycopy(x, 0, s.mean, 0, n);
+            s.trendOrigin = timestamp;
+        }
+        boolean warm = s.samples > settings.warmupSamples();
+        double worst = 0;
+        double[] predictions = new double[n];
+        double[] distance = new double[n];
+        for (int j = 0; j < n; j++) {
+            if (Double.isNaN(values[j])) {
+                predictions[j] = Double.NaN;
+                continue;
+            }
+            double v = values[j];
+            if (!first && v == s.last[j]) {
+                s.repeatRun[j]++;
+            } else {
+                s.repeatRun[j] = 1;
+            }
+            double expected = predict(s, j, x, distance);
+            predictions[j] = expected;
+            if (!warm) {
+                results[j] = new SensorResult(0, Detector.NONE, v, expected);
+                continue;
+            }
+            SensorResult r = residual(s, j, v, expected, distance[j], range(s, j, min, max));
+            if (!Double.isNaN(min[j]) && (v < min[j] || v > max[j])) {
+                r = new SensorResult(1.0, Detector.RANGE, v, expected);
+            }
+            double stuck = stuckScore(s, j);
+            if (stuck > r.score()) {
+                r = new SensorResult(stuck, Detector.STUCK, v, expected);
+            }
+            results[j] = r;
+            worst = Math.max(worst, r.score());
+        }
+        learn(s, timestamp, values, x, predictions, distance, worst >= settings.freezeScore());
+        return results;
+    }
+
+    /**
+     * What the other sensors and the baseline say sensor j should read; also writes into
+     * {@code distance[j]} how far the other sensors are from what the baseline has seen (squared
+     * Mahalanobis distance): far from it, the linear model extrapolates and its residuals are
+     * trusted less.
+     */
+    double predict(ScoringState s, int j, double[] x, double[] distance) {
+        int n = s.sensors.length;
+        int m = n - 1;
+        if (m == 0) {
+            distance[j] = 0;
+            return s.mean[j];
+        }
+        double[][] a = new double[m][m + 2];
+        int[] idx = new int[m];
+        for (int k = 0, p = 0; k < n; k++) {
+            if (k != j) {
+                idx[p++] = k;
+            }
+        }
+        for (int p = 0; p < m; p++) {
+            int kp = idx[p];
+            for (int q = 0; q < m; q++) {
+                a[p][q] = s.cov[kp * n + idx[q]];
+            }
+            a[p][p] += RIDGE * s.cov[kp * n + kp] + 1e-12;
+            a[p][m] = s.cov[kp * n + j];
+            a[p][m + 1] = x[kp] - s.mean[kp];
+        }
+        double[][] solution = solve(a, m, 2);
+        double prediction = s.mean[j];
+        double d2 = 0;
+        for (int p = 0; p < m; p++) {
+            double dev = x[idx[p]] - s.mean[idx[p]];
+            prediction += solution[0][p] * dev;
+            d2 += solution[1][p] * dev;
+        }
+        distance[j] = Math.max(0, d2);
+        return prediction;
+    }
+
+    /** Gaussian elimination with partial pivoting on an m x (m + rhs) augmented matrix. */
+    private static double[][] solve(double[][] a, int m, int rhs) {
+        for (int c = 0; c < m; c++) {
+            int pivot = c;
+            for (int r = c + 1; r < m; r++) {
+                if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) {
+                    pivot = r;
+                }
+            }
+            double[] t = a[c];
+            a[c] = a[pivot];
+            a[pivot] = t;
+            if (Math.abs(a[c][c]) < 1e-300) {
+                continue;
+            }
+            for (int r = c + 1; r < m; r++) {
+                double f = a[r][c] / a[c][c];
+                for (int k = c; k < m + rhs; k++) {
+                    a[r][k] -= f * a[c][k];
+                }
+            }
+        }
+        double[][] out = new double[rhs][m];
+        for (int h = 0; h < rhs; h++) {
+            for (int r = m - 1; r >= 0; r--) {
+                double sum = a[r][m + h];
+                for (int k = r + 1; k < m; k++) {
+                    sum -= a[r][k] * out[h][k];
+                }
+                out[h][r] = Math.abs(a[r][r]) < 1e-300 ? 0 : sum / a[r][r];
+            }
+        }
+        return out;
+    }
+
+    private static double range(ScoringState s, int j, double[] min, double[] max) {
+        if (!Double.isNaN(min[j]) && !Double.isNaN(max[j])) {
+            return max[j] - min[j];
+        }
+        double seen = s.seenMax[j] - s.seenMin[j];
+        return seen > 0 ? seen : Math.abs(s.mean[j]) * 0.01 + 1e-9;
+    }
+
+    /** The residual, normalised for extrapolation, in units of what this sensor's residual usually is. */
+    private double normalised(double residual, double distance) {
+        return Math.abs(residual) / Math.sqrt(1 + settings.extrapolationAllowance() * distance);
+    }
+
+    private SensorResult residual(ScoringState s, int j, double v, double expected, double distance, double range) {
+        double r = Math.abs(v - expected);
+        double z = normalised(r, distance) / (MEAN_ABS_TO_STDDEV * s.residualScale[j] + 1e-12);
+        double share = r / range;
+        double zScore = (z - settings.residualZLow()) / (settings.residualZHigh() - settings.residualZLow());
+        double shareScore = (share - settings.residualMinFraction())
+                / (settings.residualFullFraction() - settings.residualMinFraction());
+        double score = clamp01(Math.min(zScore, shareScore));
+        return new SensorResult(score, score > 0 ? Detector.RESIDUAL : Detector.NONE, v, expected);
+    }
+
+    private double stuckScore(ScoringState s, int j) {
+        double p = s.repeatProbability[j];
+        if (p >= NATURALLY_CONSTANT) {
+            return 0;
+        }
+        double required = p <= 0 ? settings.stuckMinRun()
+                : Math.max(settings.stuckMinRun(), Math.ceil(Math.log(settings.stuckFalseAlarmProbability()) / Math.log(p)));
+        int run = s.repeatRun[j];
+        if (run < required) {
+            return 0;
+        }
+        return Math.min(1, STUCK_SCORE_AT_DETECTION + (1 - STUCK_SCORE_AT_DETECTION) * (run - required) / required);
+    }
+
+    private void learn(ScoringState s, long timestamp, double[] values, double[] x, double[] predicted,
+            double[] distance, boolean anomalous) {
+        int n = s.sensors.length;
+        long dt = s.lastTimestamp == Long.MIN_VALUE ? 0 : Math.max(0, timestamp - s.lastTimestamp);
+        double w = weight(s, dt, settings.baselineTimeConstantMs());
+        double wTrend = weight(s, dt, settings.trendTimeConstantMs());
+        double learnShare = anomalous ? ANOMALOUS_LEARNING_SHARE : 1;
+
+        if (s.samples > 1) {
+            double wl = w * learnShare;
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                d[i] = x[i] - s.mean[i];
+                s.mean[i] += wl * d[i];
+            }
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    s.cov[i * n + k] = (1 - wl) * (s.cov[i * n + k] + wl * d[i] * d[k]);
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                if (Double.isNaN(predicted[j])) {
+                    continue;
+                }
+                double r = normalised(values[j] - predicted[j], distance[j]);
+                double usual = MEAN_ABS_TO_STDDEV * s.residualScale[j];
+                if (usual > 0 && s.samples > settings.warmupSamples()) {
+                    r = Math.min(r, 4 * usual);
+                }
+                s.residualScale[j] += wl * (r - s.residualScale[j]);
+                if (!anomalous && s.samples > 1) {
+                    double repeat = s.repeatRun[j] > 1 ? 1 : 0;
+                    s.repeatProbability[j] += (repeat - s.repeatProbability[j]) / Math.min(s.samples, REPEAT_MEMORY);
+                }
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            if (!Double.isNaN(values[j]) && !anomalous) {
+                s.seenMin[j] = Math.min(s.seenMin[j], values[j]);
+                s.seenMax[j] = Math.max(s.seenMax[j], values[j]);
+            }
+        }
+        // the trend learns from every reading: a slow degradation is exactly what it is for
+        double t = (timestamp - s.trendOrigin) / 1000.0;
+        if (s.samples == 1) {
+            s.trendTimeMean = t;
+            System.arraycopy(x, 0, s.trendValueMean, 0, n);
+        } else {
+            double dtm = t - s.trendTimeMean;
+            s.trendTimeMean += wTrend * dtm;
+            s.trendTimeVar = (1 - wTrend) * (s.trendTimeVar + wTrend * dtm * dtm);
+            for (int j = 0; j < n; j++) {
+                double dx = x[j] - s.trendValueMean[j];
+                s.trendValueMean[j] += wTrend * dx;
+                s.trendCov[j] = (1 - wTrend) * (s.trendCov[j] + wTrend * dtm * dx);
+                s.trendValueVar[j] = (1 - wTrend) * (s.trendValueVar[j] + wTrend * dx * dx);
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            if (!Double.isNaN(values[j])) {
+                s.last[j] = values[j];
+            }
+        }
+        s.lastTimestamp = Math.max(s.lastTimestamp, timestamp);
+    }
+
+    /** Exponential forgetting over {@code tauMs}; a plain running average while the asset warms up. */
+    private double weight(ScoringState s, long dtMs, long tauMs) {
+        double w = 1 - Math.exp(-(double) dtMs / tauMs);
+        return s.samples <= settings.warmupSamples() ? Math.max(w, 1.0 / s.samples) : w;
+    }
+
+    /** Trend of sensor j in its unit per hour. */
+    public double trendPerHour(ScoringState s, int j) {
+        return s.trendTimeVar > 0 ? s.trendCov[j] / s.trendTimeVar * 3600 : 0;
+    }
+
+    /**
+     * Seconds until the sensor's trend crosses its valid range, or null when there is no range, no
+     * clear trend, or the crossing lies beyond the horizon.
+     */
+    public Double remainingUsefulLifeSeconds(ScoringState s, int j, double min, double max) {
+        if (s.samples <= settings.warmupSamples() || s.trendTimeVar <= 0 || s.trendValueVar[j] <= 0) {
+            return null;
+        }
+        double slope = s.trendCov[j] / s.trendTimeVar;
+        double fit = s.trendCov[j] * s.trendCov[j] / (s.trendTimeVar * s.trendValueVar[j]);
+        if (fit < settings.rulMinFit()) {
+            return null;
+        }
+        double level = s.trendValueMean[j] + slope * ((s.lastTimestamp - s.trendOrigin) / 1000.0 - s.trendTimeMean);
+        double rul;
+        if (slope > 0 && !Double.isNaN(max)) {
+            rul = Math.max(0, (max - level) / slope);
+        } else if (slope < 0 && !Double.isNaN(min)) {
+            rul = Math.max(0, (level - min) / -slope);
+        } else {
+            return null;
+        }
+        return rul * 1000 <= settings.rulHorizonMs() ? rul : null;
+    }
+
+    private static double clamp01(double v) {
+        return v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+}

@@ -1,0 +1,74 @@
+package io.twinstream.jobs.anomaly;
+
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import java.io.Serializable;
+
+/**
+ * Settings of the anomaly detectors; the same for every asset and series (nothing is tuned per
+ * asset or per file: every baseline is learned online).
+ *
+ * @param windowSizeMs        event-time window size
+ * @param windowSlideMs       window slide (the size must be a multiple of it)
+ * @param windowLatenessMs    a window closes when the asset's newest reading is this much past its end
+ *                            (the watermark's out-of-orderness bound), or when the watermark passes it
+ * @param baselineTimeConstantMs memory of the learned baseline (exponential forgetting)
+ * @param warmupSamples       readings an asset needs before it is scored
+ * @param residualZLow        |residual| / its usual size at which the score starts to rise
+ * @param residualZHigh       ... at which it reaches 1
+ * @param residualMinFraction |residual| as a fraction of the sensor's range at which the score starts to rise
+ * @param residualFullFraction ... at which it reaches 1
+ * @param extrapolationAllowance how much the expected residual widens per unit of squared distance of the
+ *                            other sensors from their learned mean
+ * @param stuckFalseAlarmProbability how unlikely a run of identical values must be, given the sensor's own
+ *                            repeat rate, to call it stuck
+ * @param stuckMinRun         never call fewer identical readings in a row stuck
+ * @param freezeScore         a reading scoring at least this barely moves the baseline (so a fault is not learned)
+ * @param trendTimeConstantMs memory of the trend estimate behind remaining useful life
+ * @param rulHorizonMs        remaining useful life is reported only when below this
+ * @param rulMinFit           ... and when the linear trend explains at least this share of the variance
+ */
+public record ScoringSettings(
+        long windowSizeMs,
+        long windowSlideMs,
+        long windowLatenessMs,
+        long baselineTimeConstantMs,
+        int warmupSamples,
+        double residualZLow,
+        double residualZHigh,
+        double residualMinFraction,
+        double residualFullFraction,
+        double extrapolationAllowance,
+        double stuckFalseAlarmProbability,
+        int stuckMinRun,
+        double freezeScore,
+        long trendTimeConstantMs,
+        long rulHorizonMs,
+        double rulMinFit) implements Serializable {
+
+    public ScoringSettings {
+        if (windowSlideMs <= 0 || windowSizeMs % windowSlideMs != 0) {
+            throw new IllegalArgumentException("anomaly.window-size must be a positive multiple of anomaly.window-slide");
+        }
+    }
+
+    public int panesPerWindow() {
+        return (int) (windowSizeMs / windowSlideMs);
+    }
+
+    /** Panes that can be open at once: a window's worth, plus those the lateness bound keeps open. */
+    public int openPanes() {
+        return panesPerWindow() + (int) Math.ceil((double) windowLatenessMs / windowSlideMs) + 2;
+    }
+
+    public static ScoringSettings from(PipelineConfig c) {
+        return new ScoringSettings(c.millis(Key.WINDOW_SIZE), c.millis(Key.WINDOW_SLIDE),
+                c.millis(Key.MAX_OUT_OF_ORDERNESS),
+                c.millis(Key.BASELINE_TIME_CONSTANT), c.integer(Key.WARMUP_SAMPLES),
+                c.decimal(Key.RESIDUAL_Z_LOW), c.decimal(Key.RESIDUAL_Z_HIGH),
+                c.decimal(Key.RESIDUAL_MIN_FRACTION), c.decimal(Key.RESIDUAL_FULL_FRACTION),
+                c.decimal(Key.EXTRAPOLATION_ALLOWANCE), c.decimal(Key.STUCK_FALSE_ALARM_PROBABILITY), c.integer(Key.STUCK_MIN_RUN),
+                c.decimal(Key.FREEZE_SCORE), c.millis(Key.TREND_TIME_CONSTANT), c.millis(Key.RUL_HORIZON),
+                c.decimal(Key.RUL_MIN_FIT));
+    }
+}

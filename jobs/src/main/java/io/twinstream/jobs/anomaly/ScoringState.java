@@ -1,0 +1,50 @@
+package io.twinstream.jobs.anomaly;
+
+/**
+ * What the scorer learns and accumulates for one asset (or one backtest series), as a Flink POJO
+ * of primitive arrays indexed by sensor. Sensor i is {@code sensors[i]}.
+ */
+public class ScoringState {
+    public String assetType;
+    public String siteId;
+    public String[] sensors;
+    public long samples;
+    public long lastTimestamp = Long.MIN_VALUE;
+    /** Last value of each sensor (carried forward when a reading lacks it). */
+    public double[] last;
+
+    // Cross-sensor baseline: exponentially weighted mean and covariance of all sensors.
+    public double[] mean;
+    public double[] cov;
+    /** Exponentially weighted mean absolute residual per sensor: the residual's usual size. */
+    public double[] residualScale;
+    /** Range seen so far, for series without a model range. */
+    public double[] seenMin;
+    public double[] seenMax;
+
+    // Stuck detection
+    public int[] repeatRun;
+    public double[] repeatProbability;
+
+    // Trend (level against time), for remaining useful life
+    public long trendOrigin;
+    public double trendTimeMean;
+    public double trendTimeVar;
+    public double[] trendValueMean;
+    public double[] trendCov;
+    public double[] trendValueVar;
+
+    // Windows close on the asset's own event-time clock: its newest reading minus the out-of-orderness bound
+    public long newest = Long.MIN_VALUE;
+    public long lastFiredWindowEnd = Long.MIN_VALUE;
+
+    // Panes of the sliding windows: pane p covers (paneEnd[p] - slide, paneEnd[p]]
+    public long[] paneEnd;
+    public double[] paneScore;
+    public int[] paneDetector;
+    public double[] paneObserved;
+    public double[] paneExpected;
+    public int[] paneSamples;
+
+    public ScoringState() {}
+}
