@@ -59,6 +59,7 @@ public final class AssetScorer implements Serializable {
         s.mean = new double[n];
         s.cov = new double[n * n];
         s.residualScale = new double[n];
+        s.changeVar = new double[n];
         s.seenMin = filled(n, Double.POSITIVE_INFINITY);
         s.seenMax = filled(n, Double.NEGATIVE_INFINITY);
         s.repeatRun = new int[n];
@@ -107,6 +108,7 @@ public final class AssetScorer implements Serializable {
         double worst = 0;
         double[] predictions = new double[n];
         double[] distance = new double[n];
+        double[] motion = motion(s, values);
         for (int j = 0; j < n; j++) {
             if (Double.isNaN(values[j])) {
                 predictions[j] = Double.NaN;
@@ -124,7 +126,7 @@ public final class AssetScorer implements Serializable {
                 results[j] = new SensorResult(0, Detector.NONE, v, expected);
                 continue;
             }
-            SensorResult r = residual(s, j, v, expected, distance[j], range(s, j, min, max));
+            SensorResult r = residual(s, j, v, expected, distance[j], motion[j], range(s, j, min, max));
             if (!Double.isNaN(min[j]) && (v < min[j] || v > max[j])) {
                 r = new SensorResult(1.0, Detector.RANGE, v, expected);
             }
@@ -135,7 +137,7 @@ public final class AssetScorer implements Serializable {
             results[j] = r;
             worst = Math.max(worst, r.score());
         }
-        learn(s, timestamp, values, x, predictions, distance, worst >= settings.freezeScore());
+        learn(s, timestamp, values, x, predictions, distance, motion, worst >= settings.freezeScore());
         return results;
     }
 
@@ -223,14 +225,43 @@ public final class AssetScorer implements Serializable {
         return seen > 0 ? seen : Math.abs(s.mean[j]) * 0.01 + 1e-9;
     }
 
-    /** The residual, normalised for extrapolation, in units of what this sensor's residual usually is. */
-    private double normalised(double residual, double distance) {
-        return Math.abs(residual) / Math.sqrt(1 + settings.extrapolationAllowance() * distance);
+    /**
+     * Per sensor j, how fast the other sensors are moving now: the sum over k != j of their change
+     * since the previous reading, squared, in units of their usual change. In a transient (a pump
+     * ramping down) the linear model lags the physics; this widens the expected residual for it.
+     */
+    private static double[] motion(ScoringState s, double[] values) {
+        int n = s.sensors.length;
+        double[] ratio = new double[n];
+        double total = 0;
+        for (int k = 0; k < n; k++) {
+            if (!Double.isNaN(values[k]) && !Double.isNaN(s.last[k]) && s.changeVar[k] > 0) {
+                double d = values[k] - s.last[k];
+                ratio[k] = d * d / s.changeVar[k];
+                total += ratio[k];
+            }
+        }
+        double[] motion = new double[n];
+        for (int j = 0; j < n; j++) {
+            motion[j] = total - ratio[j];
+        }
+        return motion;
     }
 
-    private SensorResult residual(ScoringState s, int j, double v, double expected, double distance, double range) {
+    /**
+     * The residual in units that are comparable across operating conditions: divided by how much
+     * wider the prediction interval is when the other sensors are far from what the model has seen
+     * (extrapolation) or moving fast (transient).
+     */
+    private double normalised(double residual, double distance, double motion) {
+        return Math.abs(residual) / Math.sqrt(1 + settings.extrapolationAllowance() * distance
+                + settings.transientAllowance() * motion);
+    }
+
+    private SensorResult residual(ScoringState s, int j, double v, double expected, double distance, double motion,
+            double range) {
         double r = Math.abs(v - expected);
-        double z = normalised(r, distance) / (MEAN_ABS_TO_STDDEV * s.residualScale[j] + 1e-12);
+        double z = normalised(r, distance, motion) / (MEAN_ABS_TO_STDDEV * s.residualScale[j] + 1e-12);
         double share = r / range;
         double zScore = (z - settings.residualZLow()) / (settings.residualZHigh() - settings.residualZLow());
         double shareScore = (share - settings.residualMinFraction())
@@ -254,7 +285,7 @@ public final class AssetScorer implements Serializable {
     }
 
     private void learn(ScoringState s, long timestamp, double[] values, double[] x, double[] predicted,
-            double[] distance, boolean anomalous) {
+            double[] distance, double[] motion, boolean anomalous) {
         int n = s.sensors.length;
         long dt = s.lastTimestamp == Long.MIN_VALUE ? 0 : Math.max(0, timestamp - s.lastTimestamp);
         double w = weight(s, dt, settings.baselineTimeConstantMs());
@@ -277,12 +308,16 @@ public final class AssetScorer implements Serializable {
                 if (Double.isNaN(predicted[j])) {
                     continue;
                 }
-                double r = normalised(values[j] - predicted[j], distance[j]);
+                double r = normalised(values[j] - predicted[j], distance[j], motion[j]);
                 double usual = MEAN_ABS_TO_STDDEV * s.residualScale[j];
                 if (usual > 0 && s.samples > settings.warmupSamples()) {
                     r = Math.min(r, 4 * usual);
                 }
                 s.residualScale[j] += wl * (r - s.residualScale[j]);
+                if (!anomalous && !Double.isNaN(s.last[j])) {
+                    double change = values[j] - s.last[j];
+                    s.changeVar[j] += w * (change * change - s.changeVar[j]);
+                }
                 if (!anomalous && s.samples > 1) {
                     double repeat = s.repeatRun[j] > 1 ? 1 : 0;
                     s.repeatProbability[j] += (repeat - s.repeatProbability[j]) / Math.min(s.samples, REPEAT_MEMORY);

@@ -18,6 +18,8 @@ public class ScoringState {
     public double[] cov;
     /** Exponentially weighted mean absolute residual per sensor: the residual's usual size. */
     public double[] residualScale;
+    /** Exponentially weighted variance of each sensor's change between consecutive readings. */
+    public double[] changeVar;
     /** Range seen so far, for series without a model range. */
     public double[] seenMin;
     public double[] seenMax;

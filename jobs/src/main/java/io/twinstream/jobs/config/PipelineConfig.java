@@ -70,6 +70,8 @@ public final class PipelineConfig implements Serializable {
         RESIDUAL_FULL_FRACTION("anomaly.residual-full-fraction", "0.08", "... where it reaches 1"),
         EXTRAPOLATION_ALLOWANCE("anomaly.extrapolation-allowance", "1",
                 "how much the expected residual widens with the other sensors' distance from what was learned"),
+        TRANSIENT_ALLOWANCE("anomaly.transient-allowance", "1",
+                "how much the expected residual widens while the other sensors move faster than usual"),
         STUCK_FALSE_ALARM_PROBABILITY("anomaly.stuck-false-alarm-probability", "1e-6",
                 "a run of identical values is stuck when the sensor's own repeat rate makes it this unlikely"),
         STUCK_MIN_RUN("anomaly.stuck-min-run", "5", "never call fewer identical readings in a row stuck"),
