@@ -140,6 +140,8 @@ public class AlertLifecycleFunction extends KeyedCoProcessFunction<String, Anoma
             case RANGE -> what + " is outside its valid range [" + fmt(spec.min()) + ", " + fmt(spec.max()) + "]"
                     + unit + " (score " + fmt(score.score()) + ")";
             case STUCK -> what + " has not changed for far longer than this sensor ever holds a value (stuck sensor)";
+            case SHIFT -> what + ", persistently off the " + fmt(score.expected()) + unit
+                    + " the asset's other sensors and history predict (drift, score " + fmt(score.score()) + ")";
             default -> what + ", expected " + fmt(score.expected()) + unit
                     + " from the asset's other sensors and history (score " + fmt(score.score()) + ")";
         };

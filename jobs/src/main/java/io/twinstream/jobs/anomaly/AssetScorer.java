@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Online, self-calibrating anomaly detectors for one asset's readings (or one series). Pure Java,
  * so the pipeline's scoring operator and the CSV backtest run exactly the same code.
  *
- * <p>Per reading and sensor, three detectors; the sensor's score is the highest:
+ * <p>Per reading and sensor, four detectors; the sensor's score is the highest:
  * <ul>
  *   <li><b>RESIDUAL</b>: the value is predicted from the asset's other sensors by an exponentially
  *       weighted linear model of all its sensors (mean and covariance learned online). A change
@@ -17,6 +17,8 @@ import java.util.Arrays;
  *       The score rises when the residual is both unusual for this sensor (|r| over its learned
  *       usual size, widened when the other sensors are far from anything the model has seen, as a
  *       regression's prediction interval widens) and material (|r| as a share of the sensor's range);</li>
+ *   <li><b>SHIFT</b>: the recent mean of the signed residual is off, persistently and in one
+ *       direction: a drift too slow for any single reading to stand out;</li>
  *   <li><b>RANGE</b>: the value lies outside the model's valid physical range;</li>
  *   <li><b>STUCK</b>: the exact same value repeats longer than this sensor's own learned repeat
  *       rate makes plausible.</li>
@@ -60,6 +62,7 @@ public final class AssetScorer implements Serializable {
         s.cov = new double[n * n];
         s.residualScale = new double[n];
         s.changeVar = new double[n];
+        s.shift = new double[n];
         s.seenMin = filled(n, Double.POSITIVE_INFINITY);
         s.seenMax = filled(n, Double.NEGATIVE_INFINITY);
         s.repeatRun = new int[n];
@@ -122,11 +125,21 @@ public final class AssetScorer implements Serializable {
             }
             double expected = predict(s, j, x, distance);
             predictions[j] = expected;
+            if (s.lastTimestamp != Long.MIN_VALUE) {
+                double ws = 1 - Math.exp(-(double) Math.max(0, timestamp - s.lastTimestamp) / settings.shiftTimeConstantMs());
+                double signed = Math.signum(v - expected) * normalised(v - expected, distance[j], motion[j]);
+                s.shift[j] += ws * (signed - s.shift[j]);
+            }
             if (!warm) {
                 results[j] = new SensorResult(0, Detector.NONE, v, expected);
                 continue;
             }
-            SensorResult r = residual(s, j, v, expected, distance[j], motion[j], range(s, j, min, max));
+            double range = range(s, j, min, max);
+            SensorResult r = residual(s, j, v, expected, distance[j], motion[j], range);
+            SensorResult shifted = shift(s, j, v, expected, range);
+            if (shifted.score() > r.score()) {
+                r = shifted;
+            }
             if (!Double.isNaN(min[j]) && (v < min[j] || v > max[j])) {
                 r = new SensorResult(1.0, Detector.RANGE, v, expected);
             }
@@ -268,6 +281,20 @@ public final class AssetScorer implements Serializable {
                 / (settings.residualFullFraction() - settings.residualMinFraction());
         double score = clamp01(Math.min(zScore, shareScore));
         return new SensorResult(score, score > 0 ? Detector.RESIDUAL : Detector.NONE, v, expected);
+    }
+
+    /**
+     * The drift detector: the recent mean of the signed (normalised) residual is unusual, and the
+     * residual now is material in the sensor's own units.
+     */
+    private SensorResult shift(ScoringState s, int j, double v, double expected, double range) {
+        double usual = MEAN_ABS_TO_STDDEV * s.residualScale[j] + 1e-12;
+        double z = Math.abs(s.shift[j]) / usual;
+        double share = Math.signum(v - expected) == Math.signum(s.shift[j]) ? Math.abs(v - expected) / range : 0;
+        double score = clamp01(Math.min((z - settings.shiftZLow()) / (settings.shiftZHigh() - settings.shiftZLow()),
+                (share - settings.residualMinFraction())
+                        / (settings.residualFullFraction() - settings.residualMinFraction())));
+        return new SensorResult(score, score > 0 ? Detector.SHIFT : Detector.NONE, v, expected);
     }
 
     private double stuckScore(ScoringState s, int j) {

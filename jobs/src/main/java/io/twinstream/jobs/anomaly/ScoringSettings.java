@@ -22,6 +22,9 @@ import java.io.Serializable;
  *                            other sensors from their learned mean
  * @param transientAllowance  how much it widens per unit of the other sensors' squared change since the
  *                            previous reading, in units of their usual change
+ * @param shiftTimeConstantMs memory of the persistent-offset (drift) detector
+ * @param shiftZLow           mean signed residual, in its usual size, where the drift score starts to rise
+ * @param shiftZHigh          ... where it reaches 1
  * @param stuckFalseAlarmProbability how unlikely a run of identical values must be, given the sensor's own
  *                            repeat rate, to call it stuck
  * @param stuckMinRun         never call fewer identical readings in a row stuck
@@ -42,6 +45,9 @@ public record ScoringSettings(
         double residualFullFraction,
         double extrapolationAllowance,
         double transientAllowance,
+        long shiftTimeConstantMs,
+        double shiftZLow,
+        double shiftZHigh,
         double stuckFalseAlarmProbability,
         int stuckMinRun,
         double freezeScore,
@@ -70,7 +76,9 @@ public record ScoringSettings(
                 c.millis(Key.BASELINE_TIME_CONSTANT), c.integer(Key.WARMUP_SAMPLES),
                 c.decimal(Key.RESIDUAL_Z_LOW), c.decimal(Key.RESIDUAL_Z_HIGH),
                 c.decimal(Key.RESIDUAL_MIN_FRACTION), c.decimal(Key.RESIDUAL_FULL_FRACTION),
-                c.decimal(Key.EXTRAPOLATION_ALLOWANCE), c.decimal(Key.TRANSIENT_ALLOWANCE), c.decimal(Key.STUCK_FALSE_ALARM_PROBABILITY), c.integer(Key.STUCK_MIN_RUN),
+                c.decimal(Key.EXTRAPOLATION_ALLOWANCE), c.decimal(Key.TRANSIENT_ALLOWANCE),
+                c.millis(Key.SHIFT_TIME_CONSTANT), c.decimal(Key.SHIFT_Z_LOW), c.decimal(Key.SHIFT_Z_HIGH),
+                c.decimal(Key.STUCK_FALSE_ALARM_PROBABILITY), c.integer(Key.STUCK_MIN_RUN),
                 c.decimal(Key.FREEZE_SCORE), c.millis(Key.TREND_TIME_CONSTANT), c.millis(Key.RUL_HORIZON),
                 c.decimal(Key.RUL_MIN_FIT));
     }

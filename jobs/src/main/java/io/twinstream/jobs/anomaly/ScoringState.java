@@ -18,6 +18,8 @@ public class ScoringState {
     public double[] cov;
     /** Exponentially weighted mean absolute residual per sensor: the residual's usual size. */
     public double[] residualScale;
+    /** Short-memory mean of each sensor's signed normalised residual: a persistent offset shows here. */
+    public double[] shift;
     /** Exponentially weighted variance of each sensor's change between consecutive readings. */
     public double[] changeVar;
     /** Range seen so far, for series without a model range. */

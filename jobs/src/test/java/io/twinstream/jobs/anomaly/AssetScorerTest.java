@@ -1,0 +1,135 @@
+package io.twinstream.jobs.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinstream.generator.FleetGenerator;
+import io.twinstream.generator.GeneratedRecord;
+import io.twinstream.generator.GeneratorConfig;
+import io.twinstream.generator.RecordSink;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.schemas.AssetModel;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Detector;
+import io.twinstream.schemas.FaultKind;
+import io.twinstream.schemas.FaultLabel;
+import io.twinstream.schemas.SensorSpec;
+import io.twinstream.schemas.Telemetry;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The detectors on realistic signals from the generator, one asset at a time, with faults placed exactly. */
+class AssetScorerTest {
+    static final AssetModels MODELS = AssetModels.builtIn();
+    static final ScoringSettings SETTINGS = ScoringSettings.from(PipelineConfig.defaults());
+    static final long START = 1_763_884_800_000L;
+
+    record Scored(Telemetry reading, SensorResult[] results, double worst) {}
+
+    record Run(List<Scored> scored, List<FaultLabel> labels, AssetModel model) {
+        /** Highest score of any sensor among readings in [from, to). */
+        double max(long from, long to) {
+            return scored.stream().filter(s -> s.reading().timestamp() >= from && s.reading().timestamp() < to)
+                    .mapToDouble(Scored::worst).max().orElse(0);
+        }
+
+        Detector detectorAtMax(long from, long to, String sensor) {
+            int j = model.sensors().indexOf(model.sensor(sensor));
+            return scored.stream().filter(s -> s.reading().timestamp() >= from && s.reading().timestamp() < to)
+                    .filter(s -> s.results()[j] != null)
+                    .max(java.util.Comparator.comparingDouble(s -> s.results()[j].score()))
+                    .map(s -> s.results()[j].detector()).orElse(Detector.NONE);
+        }
+    }
+
+    /** Asset 0 is a turbine, 1 a battery pack, 2 a pump, 3 a wearable; only {@code asset} is scored. */
+    static Run run(int asset, long minutes, long seed, List<GeneratorConfig.ScheduledFault> faults) throws Exception {
+        GeneratorConfig config = GeneratorConfig.defaults().copy().seed(seed).assets(4).startMs(START)
+                .durationMs(minutes * 60_000).ratePerSecond(0).faultsPerAssetHour(0).scheduledFaults(faults).build();
+        List<Telemetry> readings = new ArrayList<>();
+        List<FaultLabel> labels = new ArrayList<>();
+        FleetGenerator generator = new FleetGenerator(config, MODELS);
+        String id = generator.assetId(asset);
+        generator.run(new RecordSink() {
+            @Override
+            public void send(GeneratedRecord r) {
+                if (r.key().equals(id)) {
+                    readings.add(r.reading());
+                }
+            }
+
+            @Override
+            public void label(FaultLabel l) {
+                labels.add(l);
+            }
+        });
+        AssetModel model = MODELS.get(readings.get(0).assetType());
+        AssetScorer scorer = new AssetScorer(SETTINGS);
+        String[] sensors = model.sensors().stream().map(SensorSpec::name).toArray(String[]::new);
+        ScoringState state = scorer.newState(sensors);
+        double[] min = model.sensors().stream().mapToDouble(SensorSpec::min).toArray();
+        double[] max = model.sensors().stream().mapToDouble(SensorSpec::max).toArray();
+        List<Scored> scored = new ArrayList<>();
+        for (Telemetry t : readings) {
+            double[] values = new double[sensors.length];
+            for (int i = 0; i < sensors.length; i++) {
+                values[i] = t.readings().get(sensors[i]);
+            }
+            SensorResult[] results = scorer.score(state, t.timestamp(), values, min, max);
+            double worst = 0;
+            for (SensorResult r : results) {
+                worst = Math.max(worst, r.score());
+            }
+            scored.add(new Scored(t, results, worst));
+        }
+        return new Run(scored, labels, model);
+    }
+
+    static GeneratorConfig.ScheduledFault fault(int asset, FaultKind kind, String sensor, long startMin, long seconds) {
+        return new GeneratorConfig.ScheduledFault(asset, kind, sensor, startMin * 60_000, seconds * 1000);
+    }
+
+    @Test
+    void healthyAssetsOfEveryTypeStayQuietThroughTheirOperatingCycles() throws Exception {
+        for (int asset = 0; asset < 4; asset++) {
+            Run run = run(asset, 120, 11, List.of());
+            long quietFrom = START + 5 * 60_000;
+            long loud = run.scored().stream().filter(s -> s.reading().timestamp() >= quietFrom)
+                    .filter(s -> s.worst() >= 0.5).count();
+            assertThat(loud).as("%s readings scoring >= 0.5 without any fault", run.model().type())
+                    .isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void spikeScoresAtOnce() throws Exception {
+        Run run = run(2, 20, 5, List.of(fault(2, FaultKind.SPIKE, "vibration_mm_s", 12, 1)));
+        FaultLabel l = run.labels().get(0);
+        assertThat(run.max(l.start(), l.start() + 1_000)).isGreaterThanOrEqualTo(0.9);
+        assertThat(run.max(START + 5 * 60_000, l.start())).isLessThan(0.5);
+    }
+
+    @Test
+    void driftIsCaughtBeforeItEnds() throws Exception {
+        Run run = run(0, 30, 5, List.of(fault(0, FaultKind.DRIFT, "rotor_rpm", 15, 240)));
+        FaultLabel l = run.labels().get(0);
+        assertThat(run.max(START + 5 * 60_000, l.start())).isLessThan(0.5);
+        assertThat(run.max(l.start(), l.end())).isGreaterThanOrEqualTo(0.5);
+    }
+
+    @Test
+    void stuckSensorIsCaughtByItsOwnRepeatRate() throws Exception {
+        Run run = run(3, 30, 5, List.of(fault(3, FaultKind.STUCK, "heart_rate_bpm", 15, 180)));
+        FaultLabel l = run.labels().get(0);
+        assertThat(run.max(l.start(), l.end())).isGreaterThanOrEqualTo(0.75);
+        assertThat(run.detectorAtMax(l.start(), l.end(), "heart_rate_bpm")).isEqualTo(Detector.STUCK);
+    }
+
+    @Test
+    void degradationCrossingTheLimitIsARangeViolation() throws Exception {
+        Run run = run(2, 40, 5, List.of(fault(2, FaultKind.DEGRADATION, "bearing_temp_c", 10, 900)));
+        FaultLabel l = run.labels().get(0);
+        assertThat(run.max(l.start(), l.end())).isEqualTo(1.0);
+        assertThat(run.detectorAtMax(l.end() - 60_000, l.end(), "bearing_temp_c")).isEqualTo(Detector.RANGE);
+    }
+}
