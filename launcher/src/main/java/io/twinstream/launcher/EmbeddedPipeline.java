@@ -106,7 +106,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
         job = env.executeAsync(TwinPipelineJob.NAME);
 
         viewConsumer = viewConsumer(config.kafkaProperties());
-        viewConsumer.subscribe(List.of(config.get(Key.TOPIC_SNAPSHOTS), config.get(Key.TOPIC_DEAD_LETTER)));
+        viewConsumer.subscribe(List.of(config.get(Key.TOPIC_SNAPSHOTS), config.get(Key.TOPIC_DEAD_LETTER),
+                config.get(Key.TOPIC_ALERTS)));
         viewFeeder = new Thread(this::feedView, "live-view");
         viewFeeder.setDaemon(true);
         viewFeeder.start();
@@ -123,11 +124,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     private void feedView() {
         String snapshots = config.get(Key.TOPIC_SNAPSHOTS);
+        String alerts = config.get(Key.TOPIC_ALERTS);
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<byte[], byte[]> r : viewConsumer.poll(Duration.ofMillis(500))) {
                     if (r.topic().equals(snapshots)) {
                         view.onSnapshot(r.value());
+                    } else if (r.topic().equals(alerts)) {
+                        view.onAlert(r.value());
                     } else {
                         view.onDeadLetter(r.value());
                     }

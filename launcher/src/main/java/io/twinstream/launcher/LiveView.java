@@ -1,5 +1,6 @@
 package io.twinstream.launcher;
 
+import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.AssetStatus;
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.Json;
@@ -28,6 +29,10 @@ public final class LiveView {
     private final Map<String, TwinSnapshot> twins = new HashMap<>();
     private final Deque<TwinSnapshot> recent = new ArrayDeque<>();
     private final Map<RejectReason, Long> deadLetters = new EnumMap<>(RejectReason.class);
+    /** Open alerts by id, newest event per alert. */
+    private final Map<String, Alert> openAlerts = new java.util.LinkedHashMap<>();
+    private long alertsOpened;
+    private long alertsResolved;
     private long acceptedAtLastRender;
     private long lastRenderNanos = System.nanoTime();
 
@@ -38,6 +43,27 @@ public final class LiveView {
         while (recent.size() > RECENT) {
             recent.removeLast();
         }
+    }
+
+    public synchronized void onAlert(byte[] json) {
+        Alert a = read(json, Alert.class);
+        if (a.state() == Alert.AlertState.RESOLVED) {
+            openAlerts.remove(a.alertId());
+            alertsResolved++;
+        } else {
+            if (a.state() == Alert.AlertState.OPENED) {
+                alertsOpened++;
+            }
+            openAlerts.put(a.alertId(), a);
+        }
+    }
+
+    public synchronized long alertsOpened() {
+        return alertsOpened;
+    }
+
+    public synchronized java.util.List<Alert> openAlerts() {
+        return java.util.List.copyOf(openAlerts.values());
     }
 
     public synchronized void onDeadLetter(byte[] json) {
@@ -79,11 +105,17 @@ public final class LiveView {
         b.append(String.format("dead letters: %d %s%n", deadLetterCount(), deadLetters.isEmpty() ? ""
                 : deadLetters.entrySet().stream().map(e -> e.getKey().name().toLowerCase() + "=" + e.getValue())
                         .collect(Collectors.joining(" ", "(", ")"))));
-        b.append(String.format("%nlatest snapshots%n%-12s %-17s %-8s %-7s %-8s %s%n",
-                "asset", "type", "site", "status", "time", "readings (! = out of range)"));
+        b.append(String.format("%nopen alerts: %d (opened %d, resolved %d so far)%n", openAlerts.size(), alertsOpened,
+                alertsResolved));
+        openAlerts.values().stream().sorted(Comparator.comparing(Alert::updatedAt).reversed()).limit(8)
+                .forEach(a -> b.append(String.format("  %-8s %-7s %-12s %-8s since %s  %s%n", a.severity(), a.kind(),
+                        a.assetId(), a.siteId(), TIME.format(Instant.ofEpochMilli(a.startedAt())), a.reason())));
+        b.append(String.format("%nlatest snapshots%n%-12s %-17s %-8s %-7s %-6s %-8s %s%n",
+                "asset", "type", "site", "status", "health", "time", "readings (! = out of range)"));
         for (TwinSnapshot s : recent) {
-            b.append(String.format("%-12s %-17s %-8s %-7s %-8s %s%n", s.assetId(), s.assetType(), s.siteId(),
-                    s.status(), TIME.format(Instant.ofEpochMilli(s.snapshotTime())), readings(s)));
+            b.append(String.format("%-12s %-17s %-8s %-7s %-6s %-8s %s%n", s.assetId(), s.assetType(), s.siteId(),
+                    s.status(), s.health() == null ? "-" : String.format("%.2f", s.health()),
+                    TIME.format(Instant.ofEpochMilli(s.snapshotTime())), readings(s)));
         }
         String offline = twins.values().stream().filter(t -> t.status() != AssetStatus.ONLINE)
                 .sorted(Comparator.comparing(TwinSnapshot::assetId)).limit(10)
