@@ -1,19 +1,14 @@
 package io.twinstream.jobs;
 
-import io.twinstream.jobs.alert.AlertLifecycleFunction;
 import io.twinstream.jobs.alert.AlertSettings;
-import io.twinstream.jobs.anomaly.AnomalyScoringFunction;
 import io.twinstream.jobs.anomaly.ScoringSettings;
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.io.Ingested;
 import io.twinstream.jobs.io.PipelineIo;
 import io.twinstream.jobs.io.RouteRejected;
 import io.twinstream.jobs.twin.TwinSettings;
-import io.twinstream.jobs.twin.TwinStateFunction;
+import io.twinstream.jobs.twin.DigitalTwinFunction;
 import io.twinstream.schemas.AssetModels;
-import io.twinstream.schemas.Alert;
-import io.twinstream.schemas.AnomalyScore;
-import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.Telemetry;
 import io.twinstream.schemas.TwinSnapshot;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -21,23 +16,20 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The twin pipeline's graph, built the same way for the job, the tests and the embedded demo:
  * <pre>
- * telemetry ─► route-rejected ─► keyBy(assetId) ─► twin-state ──accepted──► anomaly-scoring ─► scores
- *                   │                                │   └──snapshots──┐           │
- *                   │                                │                 ▼           ▼
- *                   │                                │               alert-lifecycle ─► alerts
- *                   │                                │                      └──────────► snapshots (with health)
+ * telemetry ─► route-rejected ─► keyBy(assetId) ─► digital-twin ─► snapshots (with health)
+ *                   │                                │  twin state,  ─► scores
+ *                   │                                │  scores,      ─► alerts
+ *                   │                                │  alerts
  *                   └────────── dead letters ◄───────┘ (invalid; late, sequence too old)
  * </pre>
- * One keyBy: the stages after twin-state are reinterpreted as keyed by the same asset id, so they
- * run in the same task as the twin, chained, with no second shuffle.
+ * One keyBy, one keyed operator: state for one asset lives in one place and its twin, scores and
+ * alerts are computed together in event-time order (see {@link DigitalTwinFunction}).
  */
 public final class TwinPipeline {
     private TwinPipeline() {}
@@ -66,48 +58,22 @@ public final class TwinPipeline {
 
         SingleOutputStreamOperator<TwinSnapshot> twins = valid
                 .keyBy(new ByAssetId(), Types.STRING)
-                .process(new TwinStateFunction(models, TwinSettings.from(config)))
-                .name("twin-state").uid("twin-state");
+                .process(new DigitalTwinFunction(models, TwinSettings.from(config), ScoringSettings.from(config),
+                        AlertSettings.from(config), config.millis(PipelineConfig.Key.MAX_OUT_OF_ORDERNESS)))
+                .name("digital-twin").uid("digital-twin");
 
-        SingleOutputStreamOperator<AnomalyScore> scores = DataStreamUtils
-                .reinterpretAsKeyedStream(twins.getSideOutput(TwinStateFunction.ACCEPTED), new ByReadingAsset(), Types.STRING)
-                .process(new AnomalyScoringFunction(models, ScoringSettings.from(config), false))
-                .name("anomaly-scoring").uid("anomaly-scoring");
-
-        SingleOutputStreamOperator<Alert> alerts = DataStreamUtils
-                .reinterpretAsKeyedStream(scores, new ByScoreAsset(), Types.STRING)
-                .connect(DataStreamUtils.reinterpretAsKeyedStream(twins, new BySnapshotAsset(), Types.STRING))
-                .process(new AlertLifecycleFunction(models, AlertSettings.from(config)))
-                .name("alert-lifecycle").uid("alert-lifecycle");
-
-        DataStream<DeadLetter> deadLetters = valid.getSideOutput(RouteRejected.DEAD_LETTERS)
-                .union(twins.getSideOutput(TwinStateFunction.DEAD_LETTERS));
-
-        io.snapshots(alerts.getSideOutput(AlertLifecycleFunction.SNAPSHOTS));
-        io.scores(scores);
-        io.alerts(alerts);
-        io.deadLetters(deadLetters);
+        io.snapshots(twins);
+        io.scores(twins.getSideOutput(DigitalTwinFunction.SCORES));
+        io.alerts(twins.getSideOutput(DigitalTwinFunction.ALERTS));
+        io.deadLetters(valid.getSideOutput(RouteRejected.DEAD_LETTERS)
+                .union(twins.getSideOutput(DigitalTwinFunction.DEAD_LETTERS)));
     }
 
-    /** The same key on the stages after twin-state. */
+    /** The asset id of a reading (the backtest's key: the series). */
     public static final class ByReadingAsset implements KeySelector<Telemetry, String> {
         @Override
         public String getKey(Telemetry t) {
             return t.assetId();
-        }
-    }
-
-    public static final class ByScoreAsset implements KeySelector<AnomalyScore, String> {
-        @Override
-        public String getKey(AnomalyScore s) {
-            return s.assetId();
-        }
-    }
-
-    public static final class BySnapshotAsset implements KeySelector<TwinSnapshot, String> {
-        @Override
-        public String getKey(TwinSnapshot s) {
-            return s.assetId();
         }
     }
 

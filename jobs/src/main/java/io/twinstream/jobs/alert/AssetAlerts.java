@@ -21,7 +21,6 @@ public class AssetAlerts {
     public String anomalyId;
     public long anomalyStart;
     public Alert.Severity anomalySeverity;
-    public String anomalySensor;
 
     /** Open offline incident, or null. */
     public String offlineId;

@@ -24,6 +24,6 @@ public final class Snapshots {
             }
         }
         return new TwinSnapshot(SchemaVersions.SNAPSHOT, assetId, s.assetType, s.siteId, s.status, s.lastSeen,
-                s.maxSeq, s.eventsAccepted, s.duplicatesDropped, outOfRange, sensors, time, reason, null, null, null);
+                s.maxAppliedSeq, s.eventsAccepted, s.duplicatesDropped, outOfRange, sensors, time, reason, null, null, null);
     }
 }

@@ -13,6 +13,8 @@ public class TwinState {
     public String siteId;
     public long lastSeen = Long.MIN_VALUE;
     public long maxSeq = -1;
+    /** Highest sequence number applied to the twin (admitted readings wait in event-time order). */
+    public long maxAppliedSeq = -1;
     public long[] seenSeqs;
     public long eventsAccepted;
     public long duplicatesDropped;
@@ -22,8 +24,6 @@ public class TwinState {
     public long lastSnapshotTime = Long.MIN_VALUE;
     /** Whether the twin changed since the last snapshot. */
     public boolean dirty;
-    /** Earliest event-time timer registered and not yet fired; Long.MAX_VALUE if none. */
-    public long nextWake = Long.MAX_VALUE;
     public Map<String, SensorStats> sensors = new HashMap<>();
 
     public TwinState() {}

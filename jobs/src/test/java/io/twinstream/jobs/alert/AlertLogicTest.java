@@ -2,7 +2,6 @@ package io.twinstream.jobs.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.twinstream.jobs.TwinPipeline;
 import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.Alert.AlertKind;
 import io.twinstream.schemas.Alert.AlertState;
@@ -15,65 +14,43 @@ import io.twinstream.schemas.SensorScore;
 import io.twinstream.schemas.SensorState;
 import io.twinstream.schemas.SnapshotReason;
 import io.twinstream.schemas.TwinSnapshot;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Raise after 2 windows >= 0.5, resolve after 3 windows < 0.2, critical at 0.9. */
-class AlertLifecycleFunctionTest {
+/** The alert state machine. Raise after 2 windows >= 0.5, resolve after 3 windows < 0.2, critical at 0.9. */
+class AlertLogicTest {
     static final AlertSettings SETTINGS = new AlertSettings(0.5, 2, 0.2, 3, 0.9);
     static final String PUMP = "pump-1";
 
-    KeyedTwoInputStreamOperatorTestHarness<String, AnomalyScore, TwinSnapshot, Alert> harness;
-    long window;
+    final AlertLogic logic = new AlertLogic(AssetModels.builtIn(), SETTINGS);
+    AssetAlerts state = new AssetAlerts();
+    final List<Alert> out = new ArrayList<>();
+    TwinSnapshot lastSnapshot;
+    long window = 100_000;
 
-    static KeyedTwoInputStreamOperatorTestHarness<String, AnomalyScore, TwinSnapshot, Alert> newHarness()
-            throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new AlertLifecycleFunction(AssetModels.builtIn(), SETTINGS)),
-                new TwinPipeline.ByScoreAsset(), new TwinPipeline.BySnapshotAsset(), Types.STRING);
-    }
-
-    @BeforeEach
-    void open() throws Exception {
-        harness = newHarness();
-        harness.open();
-        window = 100_000;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        harness.close();
-    }
-
-    void score(double score, Detector detector) throws Exception {
+    void score(double score, Detector detector) {
         window += 5_000;
         AnomalyScore s = new AnomalyScore(1, PUMP, AssetModels.INDUSTRIAL_PUMP, "site-a", window - 10_000, window,
                 score, "vibration_mm_s", detector, 9.0, 2.0,
                 Map.of("vibration_mm_s", new SensorScore(score, detector, 9.0, 2.0, 10, 0.1, null)));
-        harness.processElement1(new StreamRecord<>(s, window));
+        logic.onScore(PUMP, state, s, out::add);
     }
 
-    void score(double score) throws Exception {
+    void score(double score) {
         score(score, score > 0 ? Detector.RESIDUAL : Detector.NONE);
     }
 
-    void twin(AssetStatus status, long lastSeen) throws Exception {
+    void twin(AssetStatus status, long lastSeen) {
         TwinSnapshot t = new TwinSnapshot(1, PUMP, AssetModels.INDUSTRIAL_PUMP, "site-a", status, lastSeen, 1, 1, 0, 0,
                 Map.of("vibration_mm_s", new SensorState(2.5, lastSeen, 1, 2.5, 0, 2.5, 2.5, false, 0)),
                 lastSeen + 20_000, SnapshotReason.STATUS, null, null, null);
-        harness.processElement2(new StreamRecord<>(t, lastSeen));
+        lastSnapshot = logic.onSnapshot(PUMP, state, t, out::add);
     }
 
     List<Alert> alerts() {
-        return harness.extractOutputValues();
+        return out;
     }
 
     List<AlertState> states() {
@@ -154,30 +131,30 @@ class AlertLifecycleFunctionTest {
         score(0.6);
         score(0.6);
         twin(AssetStatus.ONLINE, 10_000);
-        TwinSnapshot out = harness.getSideOutput(AlertLifecycleFunction.SNAPSHOTS).peek().getValue();
-        assertThat(out.health()).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(out.openAlerts()).isEqualTo(1);
-        assertThat(out.maintenance()).containsKey("vibration_mm_s");
+        assertThat(lastSnapshot.health()).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(lastSnapshot.openAlerts()).isEqualTo(1);
+        assertThat(lastSnapshot.maintenance()).containsKey("vibration_mm_s");
     }
 
     @Test
-    void restoredFromACheckpointItNeitherReopensNorForgetsTheIncident() throws Exception {
+    void stateCopiedThroughFlinksSerializerNeitherReopensNorForgetsTheIncident() throws Exception {
         score(0.7);
         score(0.7);
         assertThat(states()).containsExactly(AlertState.OPENED);
         String id = alerts().get(0).alertId();
-        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
-        harness.close();
-
-        harness = newHarness();
-        harness.initializeState(checkpoint);
-        harness.open();
+        var config = new org.apache.flink.api.common.serialization.SerializerConfigImpl();
+        config.setGenericTypes(false);
+        var serializer = org.apache.flink.api.common.typeinfo.TypeInformation.of(AssetAlerts.class).createSerializer(config);
+        var bytes = new org.apache.flink.core.memory.DataOutputSerializer(256);
+        serializer.serialize(state, bytes);
+        state = serializer.deserialize(new org.apache.flink.core.memory.DataInputDeserializer(bytes.getCopyOfBuffer()));
+        out.clear();
         score(0.7);
         score(0.7);
         score(0.1);
         score(0.1);
         score(0.1);
-        assertThat(states()).as("after restore").containsExactly(AlertState.RESOLVED);
+        assertThat(states()).as("after the round trip").containsExactly(AlertState.RESOLVED);
         assertThat(alerts().get(0).alertId()).isEqualTo(id);
     }
 }

@@ -12,19 +12,16 @@ import io.twinstream.schemas.Detector;
 import io.twinstream.schemas.SchemaVersions;
 import io.twinstream.schemas.SensorSpec;
 import io.twinstream.schemas.TwinSnapshot;
+import java.io.Serializable;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
-import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
+import java.util.function.Consumer;
 
 /**
- * The alert lifecycle per asset, from window scores (first input) and twin snapshots (second input):
+ * The alert lifecycle of one asset, as plain logic over {@link AssetAlerts}, fed the asset's window
+ * scores and twin snapshots in event-time order:
  * <ul>
  *   <li>ANOMALY: OPENED after {@code raiseWindows} consecutive windows scoring at least
  *       {@code raiseScore}; UPDATED when its severity rises (WARNING to CRITICAL; it never falls back,
@@ -34,43 +31,20 @@ import org.apache.flink.util.OutputTag;
  * </ul>
  * One open incident per kind and asset, kept in Flink state, so a restart from a checkpoint never
  * opens the same incident twice; the alert id is derived from asset, kind and start time, so a replay
- * of the same input derives the same id. Snapshots pass through with the asset's health attached
- * ({@link #SNAPSHOTS}).
+ * of the same input derives the same id.
  */
-public class AlertLifecycleFunction extends KeyedCoProcessFunction<String, AnomalyScore, TwinSnapshot, Alert> {
+public final class AlertLogic implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    public static final OutputTag<TwinSnapshot> SNAPSHOTS =
-            new OutputTag<>("snapshots-with-health", TypeInformation.of(TwinSnapshot.class));
 
     private final AssetModels models;
     private final AlertSettings settings;
-    private transient ValueState<AssetAlerts> state;
-    private transient Counter opened;
-    private transient Counter resolved;
 
-    public AlertLifecycleFunction(AssetModels models, AlertSettings settings) {
+    public AlertLogic(AssetModels models, AlertSettings settings) {
         this.models = models;
         this.settings = settings;
     }
 
-    @Override
-    public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("alerts", AssetAlerts.class));
-        var metrics = getRuntimeContext().getMetricGroup().addGroup("twinstream");
-        opened = metrics.counter("alertsOpened");
-        resolved = metrics.counter("alertsResolved");
-    }
-
-    private AssetAlerts current() throws Exception {
-        var s = state.value();
-        return s != null ? s : new AssetAlerts();
-    }
-
-    @Override
-    public void processElement1(AnomalyScore score, Context ctx, Collector<Alert> out) throws Exception {
-        var s = current();
+    public void onScore(String asset, AssetAlerts s, AnomalyScore score, Consumer<Alert> out) {
         s.assetType = score.assetType();
         s.siteId = score.siteId();
         s.health = 1 - score.score();
@@ -88,31 +62,43 @@ public class AlertLifecycleFunction extends KeyedCoProcessFunction<String, Anoma
             s.highStreak = 0;
             s.lowStreak = 0;
         }
-        String asset = ctx.getCurrentKey();
         if (s.anomalyId == null) {
             if (s.highStreak >= settings.raiseWindows()) {
                 s.anomalyId = asset + "/" + AlertKind.ANOMALY + "/" + s.firstHighWindowStart;
                 s.anomalyStart = s.firstHighWindowStart;
                 s.anomalySeverity = severity(score);
-                s.anomalySensor = score.sensor();
-                opened.inc();
-                out.collect(anomaly(asset, s, AlertState.OPENED, score, null));
+                out.accept(anomaly(asset, s, AlertState.OPENED, score, null));
             }
         } else {
             Severity severity = severity(score);
             if (severity.compareTo(s.anomalySeverity) > 0) {
                 s.anomalySeverity = severity;
-                s.anomalySensor = score.sensor();
-                out.collect(anomaly(asset, s, AlertState.UPDATED, score, null));
+                out.accept(anomaly(asset, s, AlertState.UPDATED, score, null));
             } else if (s.lowStreak >= settings.resolveWindows()) {
-                resolved.inc();
-                out.collect(anomaly(asset, s, AlertState.RESOLVED, score, score.windowEnd()));
+                out.accept(anomaly(asset, s, AlertState.RESOLVED, score, score.windowEnd()));
                 s.anomalyId = null;
                 s.anomalySeverity = null;
-                s.anomalySensor = null;
             }
         }
-        state.update(s);
+    }
+
+    /** Tracks the twin (current values, liveness) and returns the snapshot with the asset's health attached. */
+    public TwinSnapshot onSnapshot(String asset, AssetAlerts s, TwinSnapshot twin, Consumer<Alert> out) {
+        s.assetType = twin.assetType();
+        s.siteId = twin.siteId();
+        Map<String, Double> values = new HashMap<>();
+        twin.sensors().forEach((sensor, st) -> values.put(sensor, st.lastValue()));
+        s.currentValues = values;
+        if (twin.status() == AssetStatus.OFFLINE && s.offlineId == null) {
+            s.offlineId = asset + "/" + AlertKind.OFFLINE + "/" + twin.lastSeen();
+            s.offlineStart = twin.lastSeen();
+            out.accept(offline(asset, s, AlertState.OPENED, twin, null,
+                    "no reading since " + Instant.ofEpochMilli(twin.lastSeen()) + " (asset OFFLINE)"));
+        } else if (twin.status() == AssetStatus.ONLINE && s.offlineId != null) {
+            out.accept(offline(asset, s, AlertState.RESOLVED, twin, twin.lastSeen(), "reporting again"));
+            s.offlineId = null;
+        }
+        return twin.withHealth(s.health, s.openAlerts(), s.maintenance);
     }
 
     private Severity severity(AnomalyScore score) {
@@ -120,8 +106,7 @@ public class AlertLifecycleFunction extends KeyedCoProcessFunction<String, Anoma
                 ? Severity.CRITICAL : Severity.WARNING;
     }
 
-    private Alert anomaly(String asset, AssetAlerts s, AlertState state, AnomalyScore score,
-            Long resolvedAt) {
+    private Alert anomaly(String asset, AssetAlerts s, AlertState state, AnomalyScore score, Long resolvedAt) {
         String reason = state == AlertState.RESOLVED
                 ? "back to normal: asset score " + fmt(score.score()) + " below " + fmt(settings.resolveScore())
                         + " for " + settings.resolveWindows() + " windows"
@@ -148,35 +133,11 @@ public class AlertLifecycleFunction extends KeyedCoProcessFunction<String, Anoma
     }
 
     private static String fmt(double v) {
-        return String.format(java.util.Locale.ROOT, "%.2f", v);
+        return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    @Override
-    public void processElement2(TwinSnapshot twin, Context ctx, Collector<Alert> out) throws Exception {
-        var s = current();
-        s.assetType = twin.assetType();
-        s.siteId = twin.siteId();
-        Map<String, Double> values = new HashMap<>();
-        twin.sensors().forEach((sensor, st) -> values.put(sensor, st.lastValue()));
-        s.currentValues = values;
-        String asset = ctx.getCurrentKey();
-        if (twin.status() == AssetStatus.OFFLINE && s.offlineId == null) {
-            s.offlineId = asset + "/" + AlertKind.OFFLINE + "/" + twin.lastSeen();
-            s.offlineStart = twin.lastSeen();
-            opened.inc();
-            out.collect(offline(asset, s, AlertState.OPENED, twin, null,
-                    "no reading since " + java.time.Instant.ofEpochMilli(twin.lastSeen()) + " (asset OFFLINE)"));
-        } else if (twin.status() == AssetStatus.ONLINE && s.offlineId != null) {
-            resolved.inc();
-            out.collect(offline(asset, s, AlertState.RESOLVED, twin, twin.lastSeen(), "reporting again"));
-            s.offlineId = null;
-        }
-        state.update(s);
-        ctx.output(SNAPSHOTS, twin.withHealth(s.health, s.openAlerts(), s.maintenance));
-    }
-
-    private static Alert offline(String asset, AssetAlerts s, AlertState state,
-            TwinSnapshot twin, Long resolvedAt, String reason) {
+    private static Alert offline(String asset, AssetAlerts s, AlertState state, TwinSnapshot twin, Long resolvedAt,
+            String reason) {
         return new Alert(SchemaVersions.ALERT, s.offlineId, asset, s.assetType, s.siteId, AlertKind.OFFLINE, state,
                 Severity.CRITICAL, null, Detector.OFFLINE, 1.0, 0, 0, reason, s.offlineStart, twin.snapshotTime(),
                 resolvedAt, Map.copyOf(s.currentValues));

@@ -1,0 +1,124 @@
+package io.twinstream.jobs.anomaly;
+
+import io.twinstream.schemas.AnomalyScore;
+import io.twinstream.schemas.AssetModel;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Detector;
+import io.twinstream.schemas.SchemaVersions;
+import io.twinstream.schemas.SensorScore;
+import io.twinstream.schemas.SensorSpec;
+import io.twinstream.schemas.Telemetry;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Scoring of one asset's readings into sliding-window anomaly scores, as plain logic over
+ * {@link ScoringState}: the pipeline's per-asset operator and the backtest's scoring operator both
+ * use it. An asset type the model registry does not know (a backtest series) is scored on the
+ * sensors its readings carry, without a physical range.
+ */
+public final class Scoring implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final AssetModels models;
+    private final AssetScorer scorer;
+
+    public Scoring(AssetModels models, ScoringSettings settings) {
+        this.models = models;
+        this.scorer = new AssetScorer(settings);
+    }
+
+    public ScoringSettings settings() {
+        return scorer.settings();
+    }
+
+    /** What scoring one reading did. */
+    public record Scored(double score, SlidingPanes.Added added, long paneEnd) {}
+
+    /** Scores a reading, learns from it and keeps it in its window pane. */
+    public Scored score(ScoringState s, Telemetry t) {
+        AssetModel model = models.get(t.assetType());
+        s.assetType = t.assetType();
+        s.siteId = t.siteId();
+        int n = s.sensors.length;
+        double[] values = new double[n];
+        double[] min = new double[n];
+        double[] max = new double[n];
+        for (int i = 0; i < n; i++) {
+            Double v = t.readings().get(s.sensors[i]);
+            values[i] = v == null ? Double.NaN : v;
+            SensorSpec spec = model == null ? null : model.sensor(s.sensors[i]);
+            min[i] = spec == null ? Double.NaN : spec.min();
+            max[i] = spec == null ? Double.NaN : spec.max();
+        }
+        SensorResult[] results = scorer.score(s, t.timestamp(), values, min, max);
+        double worst = 0;
+        for (SensorResult r : results) {
+            if (r != null) {
+                worst = Math.max(worst, r.score());
+            }
+        }
+        ScoringSettings settings = scorer.settings();
+        long paneEnd = SlidingPanes.paneEnd(t.timestamp(), settings.windowSlideMs());
+        SlidingPanes.Added added = SlidingPanes.add(s, paneEnd, settings.windowSizeMs(), settings.windowSlideMs(),
+                results);
+        s.newest = Math.max(s.newest, t.timestamp());
+        return new Scored(worst, added, paneEnd);
+    }
+
+    public ScoringState newState(Telemetry first) {
+        AssetModel model = models.get(first.assetType());
+        String[] sensors = model != null
+                ? model.sensors().stream().map(SensorSpec::name).toArray(String[]::new)
+                : new TreeSet<>(first.readings().keySet()).toArray(String[]::new);
+        return scorer.newState(sensors);
+    }
+
+    /** End of the earliest window holding a reading that has not closed yet, or Long.MAX_VALUE. */
+    public long nextWindowEnd(ScoringState s) {
+        long size = settings().windowSizeMs();
+        long slide = settings().windowSlideMs();
+        long next = Long.MAX_VALUE;
+        for (long e : s.paneEnd) {
+            if (e == Long.MIN_VALUE) {
+                continue;
+            }
+            long first = s.lastFiredWindowEnd == Long.MIN_VALUE ? e : Math.max(e, s.lastFiredWindowEnd + slide);
+            if (first <= e + size - slide) {
+                next = Math.min(next, first);
+            }
+        }
+        return next;
+    }
+
+    /** Closes every window ending at or before {@code limit}, in order, each to {@code out}. */
+    public void closeUpTo(String assetId, ScoringState s, long limit, Consumer<AnomalyScore> out) {
+        SlidingPanes.closeUpTo(s, limit, settings().windowSizeMs(), settings().windowSlideMs(),
+                (end, w) -> out.accept(toScore(assetId, s, w, end)));
+    }
+
+    private AnomalyScore toScore(String assetId, ScoringState s, SlidingPanes.WindowResult w, long windowEnd) {
+        AssetModel model = models.get(s.assetType);
+        Map<String, SensorScore> sensors = new LinkedHashMap<>();
+        int top = -1;
+        for (int j = 0; j < s.sensors.length; j++) {
+            if (w.samples[j] == 0) {
+                continue;
+            }
+            SensorSpec spec = model == null ? null : model.sensor(s.sensors[j]);
+            Double rul = scorer.remainingUsefulLifeSeconds(s, j, spec == null ? Double.NaN : spec.min(),
+                    spec == null ? Double.NaN : spec.max());
+            sensors.put(s.sensors[j], new SensorScore(w.score[j], w.detector[j], w.observed[j], w.expected[j],
+                    w.samples[j], scorer.trendPerHour(s, j), rul));
+            if (top < 0 || w.score[j] > w.score[top]) {
+                top = j;
+            }
+        }
+        return new AnomalyScore(SchemaVersions.SCORE, assetId, s.assetType, s.siteId,
+                windowEnd - settings().windowSizeMs(), windowEnd, w.score[top], s.sensors[top],
+                w.score[top] > 0 ? w.detector[top] : Detector.NONE, w.observed[top], w.expected[top], sensors);
+    }
+}

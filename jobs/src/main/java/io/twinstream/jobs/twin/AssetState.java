@@ -1,0 +1,29 @@
+package io.twinstream.jobs.twin;
+
+import io.twinstream.jobs.alert.AssetAlerts;
+import io.twinstream.jobs.anomaly.ScoringState;
+import io.twinstream.schemas.Telemetry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the pipeline keeps for one asset, in one keyed value: one read and one write per
+ * reading, also on RocksDB. A Flink POJO (public fields, no-arg constructor), so fields can be added
+ * later and old savepoints still restore.
+ */
+public class AssetState {
+    public TwinState twin;
+    /** Null until the first reading is applied. */
+    public ScoringState scoring;
+    public AssetAlerts alerts;
+    /** Admitted readings waiting for event time to reach them, ordered by (timestamp, seq). */
+    public List<Telemetry> pending = new ArrayList<>();
+    /** Newest event time that arrived for this asset. */
+    public long newest = Long.MIN_VALUE;
+    /** Event time up to which readings, wake-ups and window closings have been processed. */
+    public long released = Long.MIN_VALUE;
+    /** Earliest event-time timer registered and not yet fired; Long.MAX_VALUE if none. */
+    public long timer = Long.MAX_VALUE;
+
+    public AssetState() {}
+}

@@ -1,0 +1,241 @@
+package io.twinstream.jobs.twin;
+
+import io.twinstream.jobs.alert.AlertLogic;
+import io.twinstream.jobs.alert.AlertSettings;
+import io.twinstream.jobs.alert.AssetAlerts;
+import io.twinstream.jobs.anomaly.Scoring;
+import io.twinstream.jobs.anomaly.ScoringSettings;
+import io.twinstream.jobs.anomaly.SlidingPanes;
+import io.twinstream.jobs.io.DeadLetters;
+import io.twinstream.jobs.io.Ingested;
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AnomalyScore;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.DeadLetter;
+import io.twinstream.schemas.Telemetry;
+import io.twinstream.schemas.TwinSnapshot;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * One asset's digital twin, anomaly scores and alerts, keyed by asset id: state for one asset in
+ * one place. Main output: twin snapshots (with the asset's health); side outputs: window scores,
+ * alert events and dead letters.
+ *
+ * <p>On arrival a reading is admitted or rejected at once ({@link TwinLogic#admit}: lateness against
+ * the asset's newest reading, deduplication). Admitted readings then wait in a small buffer and are
+ * applied <b>in event-time order</b>, interleaved with the asset's other event-time work — liveness
+ * (STALE, OFFLINE), snapshot flushes, window closings and so alerts — as an agenda. The agenda runs
+ * up to the asset's own clock (its newest reading minus {@code event-time.max-out-of-orderness}) when
+ * a reading arrives, and up to the watermark, through a timer, for an asset that fell silent. When the
+ * input's disorder stays within that bound, both ways run the same agenda, so the output is a
+ * function of the input alone: the same after a restart from a checkpoint, a rescale, a replay at
+ * any speed, or with its readings shuffled within the bound. The price is latency: an asset's
+ * results trail its newest reading by the out-of-orderness bound. A reading that arrives behind the
+ * agenda anyway (more disordered than the bound, within the allowed lateness) is applied at once.
+ */
+public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, TwinSnapshot> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("twin-dead-letters", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<AnomalyScore> SCORES =
+            new OutputTag<>("anomaly-scores", TypeInformation.of(AnomalyScore.class));
+    public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
+
+    private static final Comparator<Telemetry> EVENT_ORDER =
+            Comparator.comparingLong(Telemetry::timestamp).thenComparingLong(Telemetry::seq);
+
+    private final TwinLogic twin;
+    private final Scoring scoring;
+    private final AlertLogic alerting;
+    private final long orderingBoundMs;
+    private final long stateTtlMs;
+
+    private transient ValueState<AssetState> state;
+    private transient Counter accepted;
+    private transient Counter duplicates;
+    private transient Counter late;
+    private transient Counter tooOld;
+    private transient Counter behindAgenda;
+    private transient Counter lateForWindow;
+    private transient Counter alertsOpened;
+    private transient Counter alertsResolved;
+
+    public DigitalTwinFunction(AssetModels models, TwinSettings twinSettings, ScoringSettings scoringSettings,
+            AlertSettings alertSettings, long orderingBoundMs) {
+        this.twin = new TwinLogic(models, twinSettings);
+        this.scoring = new Scoring(models, scoringSettings);
+        this.alerting = new AlertLogic(models, alertSettings);
+        this.orderingBoundMs = orderingBoundMs;
+        this.stateTtlMs = twinSettings.stateTtlMs();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<AssetState> descriptor = new ValueStateDescriptor<>("asset", AssetState.class);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(stateTtlMs))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        state = getRuntimeContext().getState(descriptor);
+        MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("twinstream");
+        accepted = m.counter("readingsAccepted");
+        duplicates = m.counter("duplicatesDropped");
+        late = m.counter("lateRecords");
+        tooOld = m.counter("sequenceTooOld");
+        behindAgenda = m.counter("readingsBehindAgenda");
+        lateForWindow = m.counter("lateForScoringWindow");
+        alertsOpened = m.counter("alertsOpened");
+        alertsResolved = m.counter("alertsResolved");
+    }
+
+    /** The outputs of one call, so the agenda's steps can emit without passing contexts around. */
+    private record Emitter(String asset, AssetState st, Collector<TwinSnapshot> out, Context ctx) {}
+
+    @Override
+    public void processElement(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
+        Telemetry t = in.telemetry();
+        AssetState st = state.value();
+        if (st == null) {
+            st = new AssetState();
+            st.twin = twin.newState();
+            st.alerts = new AssetAlerts();
+        }
+        TwinLogic.Admission admission = twin.admit(st.twin, st.newest, t);
+        switch (admission.verdict()) {
+            case DUPLICATE -> {
+                duplicates.inc();
+                state.update(st);
+                return;
+            }
+            case LATE, SEQUENCE_TOO_OLD -> {
+                (admission.verdict() == TwinLogic.Verdict.LATE ? late : tooOld).inc();
+                ctx.output(DEAD_LETTERS, DeadLetters.ofReading(admission.rejectReason(), admission.reason(), in));
+                return;
+            }
+            default -> accepted.inc();
+        }
+        Emitter e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
+        st.newest = Math.max(st.newest, t.timestamp());
+        if (st.released != Long.MIN_VALUE && t.timestamp() <= st.released) {
+            behindAgenda.inc();
+            apply(e, t);
+        } else {
+            insertInOrder(st.pending, t);
+        }
+        advance(e, st.newest - orderingBoundMs, false);
+        state.update(st);
+    }
+
+    private static void insertInOrder(List<Telemetry> pending, Telemetry t) {
+        int i = pending.size();
+        while (i > 0 && EVENT_ORDER.compare(pending.get(i - 1), t) > 0) {
+            i--;
+        }
+        pending.add(i, t);
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<TwinSnapshot> out) throws Exception {
+        AssetState st = state.value();
+        if (st == null) {
+            return;
+        }
+        if (time >= st.timer) {
+            st.timer = Long.MAX_VALUE;
+        }
+        Emitter e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        advance(e, endOfInput ? Long.MAX_VALUE : time, endOfInput);
+        if (endOfInput) {
+            twin.finish(e.asset(), st.twin, snapshot -> emitSnapshot(e, snapshot));
+        }
+        state.update(st);
+    }
+
+    /**
+     * Runs the asset's agenda up to {@code limit} in event-time order; at equal times a reading goes
+     * before a wake-up, and a wake-up before a window closing. At the end of a bounded input there
+     * are no wake-ups: nobody goes offline because the input ended.
+     */
+    private void advance(Emitter e, long limit, boolean endOfInput) {
+        AssetState st = e.st();
+        long lastWake = Long.MIN_VALUE;
+        while (true) {
+            long reading = st.pending.isEmpty() ? Long.MAX_VALUE : st.pending.get(0).timestamp();
+            long wake = endOfInput ? Long.MAX_VALUE : twin.nextWake(st.twin);
+            if (wake <= lastWake) {
+                wake = Long.MAX_VALUE; // nothing left to do at that time
+            }
+            long window = st.scoring == null ? Long.MAX_VALUE : scoring.nextWindowEnd(st.scoring);
+            long next = Math.min(reading, Math.min(wake, window));
+            if (next == Long.MAX_VALUE || next > limit) {
+                break;
+            }
+            if (reading == next) {
+                apply(e, st.pending.remove(0));
+            } else if (wake == next) {
+                lastWake = wake;
+                twin.wake(e.asset(), st.twin, wake, snapshot -> emitSnapshot(e, snapshot));
+            } else {
+                scoring.closeUpTo(e.asset(), st.scoring, window, score -> emitScore(e, score));
+            }
+        }
+        st.released = Math.max(st.released, limit);
+        if (!endOfInput) {
+            scheduleTimer(e);
+        }
+    }
+
+    /** One timer at the earliest pending agenda item, for when no newer reading comes to run it. */
+    private void scheduleTimer(Emitter e) {
+        AssetState st = e.st();
+        long next = Math.min(st.pending.isEmpty() ? Long.MAX_VALUE : st.pending.get(0).timestamp(),
+                Math.min(twin.nextWake(st.twin), st.scoring == null ? Long.MAX_VALUE : scoring.nextWindowEnd(st.scoring)));
+        if (next != Long.MAX_VALUE && next < st.timer) {
+            e.ctx().timerService().registerEventTimeTimer(next);
+            st.timer = next;
+        }
+    }
+
+    private void apply(Emitter e, Telemetry t) {
+        AssetState st = e.st();
+        twin.apply(e.asset(), st.twin, t, snapshot -> emitSnapshot(e, snapshot));
+        if (st.scoring == null) {
+            st.scoring = scoring.newState(t);
+        }
+        if (scoring.score(st.scoring, t).added() == SlidingPanes.Added.TOO_LATE) {
+            lateForWindow.inc();
+        }
+    }
+
+    private void emitSnapshot(Emitter e, TwinSnapshot snapshot) {
+        e.out().collect(alerting.onSnapshot(e.asset(), e.st().alerts, snapshot, alert -> emitAlert(e, alert)));
+    }
+
+    private void emitScore(Emitter e, AnomalyScore score) {
+        e.ctx().output(SCORES, score);
+        alerting.onScore(e.asset(), e.st().alerts, score, alert -> emitAlert(e, alert));
+    }
+
+    private void emitAlert(Emitter e, Alert alert) {
+        if (alert.state() == Alert.AlertState.OPENED) {
+            alertsOpened.inc();
+        } else if (alert.state() == Alert.AlertState.RESOLVED) {
+            alertsResolved.inc();
+        }
+        e.ctx().output(ALERTS, alert);
+    }
+}
