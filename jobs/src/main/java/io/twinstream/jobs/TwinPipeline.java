@@ -16,6 +16,7 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -34,7 +35,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class TwinPipeline {
     private TwinPipeline() {}
 
-    /** Settings every environment running this pipeline must have: no Kryo fallback, checkpoints. */
+    /**
+     * The Flink configuration this pipeline runs with: no Kryo fallback, checkpoints, state backend,
+     * metrics reporter, parallelism, and any {@code flink.*} pass-through setting. Usable for a local
+     * environment as a whole; on a cluster the cluster-level parts (reporters) belong in its config.yaml.
+     */
     public static Configuration flinkConfiguration(PipelineConfig config) {
         Configuration c = new Configuration();
         c.set(PipelineOptions.GENERIC_TYPES, false);
@@ -43,11 +48,29 @@ public final class TwinPipeline {
         long checkpointMs = config.millis(PipelineConfig.Key.CHECKPOINT_INTERVAL);
         if (checkpointMs > 0) {
             c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofMillis(checkpointMs));
+        } else if (config.exactlyOnce()) {
+            throw new IllegalArgumentException("sink.delivery-guarantee=exactly-once commits at checkpoints: "
+                    + "set checkpoint.interval above 0, or use at-least-once");
+        }
+        String dir = config.get(PipelineConfig.Key.CHECKPOINT_DIR).trim();
+        if (!dir.isEmpty()) {
+            c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+            c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, dir + "/savepoints");
+        }
+        c.set(StateBackendOptions.STATE_BACKEND, config.get(PipelineConfig.Key.STATE_BACKEND).trim());
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.flag(PipelineConfig.Key.INCREMENTAL_CHECKPOINTS));
+        String prometheus = config.get(PipelineConfig.Key.PROMETHEUS_PORT).trim();
+        if (!prometheus.isEmpty()) {
+            c.setString("metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            c.setString("metrics.reporter.prom.port", prometheus);
         }
         int parallelism = config.integer(PipelineConfig.Key.PARALLELISM);
         if (parallelism > 0) {
             c.set(org.apache.flink.configuration.CoreOptions.DEFAULT_PARALLELISM, parallelism);
         }
+        config.flinkProperties().forEach(c::setString);
         return c;
     }
 

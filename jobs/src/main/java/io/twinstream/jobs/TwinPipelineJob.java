@@ -15,7 +15,8 @@ public final class TwinPipelineJob {
     public static void main(String[] args) throws Exception {
         PipelineConfig config = PipelineConfig.fromArgs(args, System.getenv());
         System.out.println(config.describe());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(TwinPipeline.flinkConfiguration(config));
         AssetModels models = AssetModels.builtIn();
         TwinPipeline.build(env, config, models, new KafkaPipelineIo(config, models));
         env.execute(NAME);

@@ -98,7 +98,8 @@ class TwinPipelineEndToEndTest {
                 .with(Key.BOUNDED, "true")
                 .with(Key.STARTING_OFFSETS, "earliest")
                 .with(Key.PARALLELISM, "2")
-                .with(Key.CHECKPOINT_INTERVAL, "0 s");
+                .with(Key.CHECKPOINT_INTERVAL, "0 s")
+                    .with(Key.DELIVERY_GUARANTEE, "at-least-once");
         try (Admin admin = kafka.admin()) {
             Topics.ensure(admin, config, 4, (short) 1);
         }

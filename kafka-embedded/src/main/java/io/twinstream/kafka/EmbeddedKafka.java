@@ -128,6 +128,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Flink's Kafka sink keeps transactions open for a checkpoint interval and more
         p.put("transaction.max.timeout.ms", String.valueOf(TimeUnit.HOURS.toMillis(1)));
         p.put("log.cleaner.backoff.ms", "1000");
+        // replays carry event times from the past: no time-based retention on a test or demo broker
+        p.put("log.retention.ms", "-1");
         p.putAll(overrides);
         return p;
     }
@@ -170,14 +172,27 @@ public final class EmbeddedKafka implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
 
-    /** Creates a topic unless it exists. */
+    /** Creates a topic unless it exists, and waits until every partition has a leader. */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name, e.getCause());
+            try {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                }
             }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException("topic " + name + " has partitions without a leader");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + name, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -74,6 +74,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
             settings.put(Key.BOOTSTRAP_SERVERS.name, kafka.bootstrapServers());
         }
         settings.putIfAbsent(Key.PARALLELISM.name, String.valueOf(parallelism));
+        // the live view reads committed results: short checkpoints keep it close to live
+        settings.putIfAbsent(Key.CHECKPOINT_INTERVAL.name, "2 s");
         settings.putIfAbsent(Key.STARTING_OFFSETS.name, external ? "committed-or-earliest" : "earliest");
         config = PipelineConfig.fromArgs(toArgs(settings), System.getenv());
 
@@ -96,7 +98,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         generatorThread.setDaemon(true);
         generatorThread.start();
 
-        Configuration flink = new Configuration();
+        Configuration flink = TwinPipeline.flinkConfiguration(config);
         flink.set(RestOptions.PORT, webPort);
         flink.set(RestOptions.ADDRESS, "localhost");
         flink.set(RestOptions.BIND_ADDRESS, "localhost");

@@ -48,7 +48,8 @@ public final class Evaluation {
                     .with(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                     .with(Key.BOUNDED, "true")
                     .with(Key.STARTING_OFFSETS, "earliest")
-                    .with(Key.CHECKPOINT_INTERVAL, "0 s");
+                    .with(Key.CHECKPOINT_INTERVAL, "0 s")
+                    .with(Key.DELIVERY_GUARANTEE, "at-least-once");
             if (config.integer(Key.PARALLELISM) <= 0) {
                 config = config.with(Key.PARALLELISM, "2");
             }

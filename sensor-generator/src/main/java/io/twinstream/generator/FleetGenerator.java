@@ -128,7 +128,9 @@ public final class FleetGenerator {
             HeldRecord h = held.poll();
             long newest = h.asset.newestSentTimestamp;
             TransportFault tag;
-            if (newest - h.reading.timestamp() > config.lateThresholdMs()) {
+            if (newest == Long.MIN_VALUE) {
+                tag = null; // nothing of this asset was sent before it: in order
+            } else if (newest - h.reading.timestamp() > config.lateThresholdMs()) {
                 tag = TransportFault.LATE;
             } else if (newest > h.reading.timestamp()) {
                 tag = TransportFault.OUT_OF_ORDER;

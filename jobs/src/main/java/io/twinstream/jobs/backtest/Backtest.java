@@ -45,7 +45,8 @@ public final class Backtest {
             throw new IllegalArgumentException("no .csv files under " + input);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(TwinPipeline.flinkConfiguration(config.with(PipelineConfig.Key.CHECKPOINT_INTERVAL, "0 s")));
+        env.configure(TwinPipeline.flinkConfiguration(config.with(PipelineConfig.Key.CHECKPOINT_INTERVAL, "0 s")
+                .with(PipelineConfig.Key.DELIVERY_GUARANTEE, "at-least-once")));
         org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri());
         FileSource<Telemetry> source = FileSource.forBulkFileFormat(new CsvSeriesFormat(root), root)
                 .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(

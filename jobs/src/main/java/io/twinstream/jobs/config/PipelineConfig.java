@@ -19,7 +19,8 @@ import org.apache.flink.util.TimeUtils;
  * in {@link Key}; values come, later overriding earlier, from the defaults, a properties or flat
  * YAML file ({@code --config FILE}), environment variables ({@code TWINSTREAM_EVENT_TIME_IDLE_TIMEOUT}
  * for {@code event-time.idle-timeout}) and command-line arguments ({@code --event-time.idle-timeout 1m}).
- * Kafka client settings under {@code kafka.properties.} pass through to every consumer and producer.
+ * Kafka client settings under {@code kafka.properties.} pass through to every consumer and producer;
+ * Flink settings under {@code flink.} pass through to Flink's configuration.
  */
 public final class PipelineConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -95,9 +96,17 @@ public final class PipelineConfig implements Serializable {
                 "a window at or above this score, or a physical range violation, makes an alert CRITICAL"),
         MAX_RECORD_BYTES("input.max-record-bytes", "65536", "larger telemetry records are rejected as OVERSIZED"),
         PARALLELISM("pipeline.parallelism", "-1", "job parallelism; -1 = the cluster default"),
-        CHECKPOINT_INTERVAL("checkpoint.interval", "10 s", "checkpoint interval; 0 = off"),
-        DELIVERY_GUARANTEE("sink.delivery-guarantee", "at-least-once",
-                "exactly-once (Kafka transactions) or at-least-once"),
+        CHECKPOINT_INTERVAL("checkpoint.interval", "10 s", "checkpoint interval; 0 = off (only with at-least-once)"),
+        CHECKPOINT_DIR("checkpoint.dir", "",
+                "checkpoint and savepoint storage (file://, s3://, ...); empty = the JobManager's memory"),
+        STATE_BACKEND("state.backend", "hashmap", "hashmap (state on the heap) or rocksdb (state on local disk)"),
+        INCREMENTAL_CHECKPOINTS("checkpoint.incremental", "false",
+                "incremental checkpoints (RocksDB): upload only what changed since the last one"),
+        PROMETHEUS_PORT("metrics.prometheus-port", "",
+                "serve Flink's and twinstream's metrics for Prometheus on this port (or range, 9249-9259); empty = off"),
+        DELIVERY_GUARANTEE("sink.delivery-guarantee", "exactly-once",
+                "exactly-once (Kafka transactions; results visible to read_committed consumers at each checkpoint) "
+                        + "or at-least-once (visible at once; replays after a failure may repeat records)"),
         TRANSACTIONAL_ID_PREFIX("sink.transactional-id-prefix", "twinstream",
                 "stable prefix of the sinks' transactional ids (exactly-once)"),
         TRANSACTION_TIMEOUT("sink.transaction-timeout", "10 min",
@@ -115,6 +124,7 @@ public final class PipelineConfig implements Serializable {
     }
 
     static final String KAFKA_PASSTHROUGH = "kafka.properties.";
+    static final String FLINK_PASSTHROUGH = "flink.";
 
     private final Map<String, String> values;
 
@@ -133,7 +143,7 @@ public final class PipelineConfig implements Serializable {
             v.put(k.name, k.defaultValue);
         }
         overrides.forEach((key, value) -> {
-            if (!key.startsWith(KAFKA_PASSTHROUGH) && !v.containsKey(key)) {
+            if (!key.startsWith(KAFKA_PASSTHROUGH) && !key.startsWith(FLINK_PASSTHROUGH) && !v.containsKey(key)) {
                 throw new IllegalArgumentException("unknown setting '" + key + "'");
             }
             v.put(key, value);
@@ -227,6 +237,17 @@ public final class PipelineConfig implements Serializable {
             }
         });
         p.setProperty("bootstrap.servers", get(Key.BOOTSTRAP_SERVERS));
+        return p;
+    }
+
+    /** Flink settings given as {@code flink.<key>}, passed to Flink's configuration unchanged. */
+    public Map<String, String> flinkProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(FLINK_PASSTHROUGH)) {
+                p.put(k.substring(FLINK_PASSTHROUGH.length()), v);
+            }
+        });
         return p;
     }
 

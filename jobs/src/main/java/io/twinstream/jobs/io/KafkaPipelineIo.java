@@ -13,7 +13,6 @@ import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -103,11 +102,7 @@ public final class KafkaPipelineIo implements PipelineIo {
         producer.setProperty("linger.ms", producer.getProperty("linger.ms", "5"));
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema(key)
-                        .setValueSerializationSchema(new JsonSerialization<>(type))
-                        .build())
+                .setRecordSerializer(new JsonRecordSerializer<>(topic, key, new JsonSerialization<>(type)))
                 .setDeliveryGuarantee(config.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(config.get(Key.TRANSACTIONAL_ID_PREFIX) + "-" + name)
                 .build();

@@ -18,6 +18,8 @@ public class AssetState {
     public AssetAlerts alerts;
     /** Admitted readings waiting for event time to reach them, ordered by (timestamp, seq). */
     public List<Telemetry> pending = new ArrayList<>();
+    /** Event times of dropped duplicates not yet counted, ascending: counted when event time reaches them. */
+    public List<Long> pendingDuplicates = new ArrayList<>();
     /** Newest event time that arrived for this asset. */
     public long newest = Long.MIN_VALUE;
     /** Event time up to which readings, wake-ups and window closings have been processed. */

@@ -17,7 +17,13 @@ import io.twinstream.schemas.TwinSnapshot;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import io.twinstream.schemas.AssetStatus;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -45,7 +51,8 @@ import org.apache.flink.util.OutputTag;
  * results trail its newest reading by the out-of-orderness bound. A reading that arrives behind the
  * agenda anyway (more disordered than the bound, within the allowed lateness) is applied at once.
  */
-public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, TwinSnapshot> {
+public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, TwinSnapshot>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
@@ -72,6 +79,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private transient Counter lateForWindow;
     private transient Counter alertsOpened;
     private transient Counter alertsResolved;
+    /** Assets ONLINE, STALE, OFFLINE and alerts open on this subtask (gauges). */
+    private transient long[] fleet;
+    private transient ListState<FleetCounts> fleetState;
 
     public DigitalTwinFunction(AssetModels models, TwinSettings twinSettings, ScoringSettings scoringSettings,
             AlertSettings alertSettings, long orderingBoundMs) {
@@ -80,6 +90,46 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         this.alerting = new AlertLogic(models, alertSettings);
         this.orderingBoundMs = orderingBoundMs;
         this.stateTtlMs = twinSettings.stateTtlMs();
+    }
+
+    /**
+     * Restores the fleet gauges. With the same parallelism each subtask takes its own counts back;
+     * after a rescale keys move between subtasks, so each takes an even share of the totals (an
+     * approximation until the assets' next status changes). Assets dropped by the state TTL stay counted.
+     */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        fleetState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("fleet-counts", FleetCounts.class));
+        fleet = new long[4];
+        if (context.isRestored()) {
+            List<FleetCounts> all = new java.util.ArrayList<>();
+            fleetState.get().forEach(all::add);
+            int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+            boolean sameParallelism = all.size() == parallelism;
+            long divisor = sameParallelism ? 1 : parallelism;
+            for (FleetCounts c : all) {
+                if (sameParallelism && c.subtask != me) {
+                    continue;
+                }
+                fleet[0] += c.online / divisor;
+                fleet[1] += c.stale / divisor;
+                fleet[2] += c.offline / divisor;
+                fleet[3] += c.openAlerts / divisor;
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        FleetCounts c = new FleetCounts();
+        c.subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        c.online = fleet[0];
+        c.stale = fleet[1];
+        c.offline = fleet[2];
+        c.openAlerts = fleet[3];
+        fleetState.update(List.of(c));
     }
 
     @Override
@@ -99,6 +149,19 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         lateForWindow = m.counter("lateForScoringWindow");
         alertsOpened = m.counter("alertsOpened");
         alertsResolved = m.counter("alertsResolved");
+        m.gauge("assetsOnline", () -> fleet[0]);
+        m.gauge("assetsStale", () -> fleet[1]);
+        m.gauge("assetsOffline", () -> fleet[2]);
+        m.gauge("alertsOpen", () -> fleet[3]);
+    }
+
+    private void track(AssetStatus before, AssetStatus after) {
+        if (before != after) {
+            if (before != null) {
+                fleet[before.ordinal()]--;
+            }
+            fleet[after.ordinal()]++;
+        }
     }
 
     /** The outputs of one call, so the agenda's steps can emit without passing contexts around. */
@@ -117,6 +180,15 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         switch (admission.verdict()) {
             case DUPLICATE -> {
                 duplicates.inc();
+                if (st.released != Long.MIN_VALUE && t.timestamp() <= st.released) {
+                    twin.countDuplicate(st.twin);
+                } else {
+                    int i = st.pendingDuplicates.size();
+                    while (i > 0 && st.pendingDuplicates.get(i - 1) > t.timestamp()) {
+                        i--;
+                    }
+                    st.pendingDuplicates.add(i, t.timestamp());
+                }
                 state.update(st);
                 return;
             }
@@ -174,7 +246,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         AssetState st = e.st();
         long lastWake = Long.MIN_VALUE;
         while (true) {
-            long reading = st.pending.isEmpty() ? Long.MAX_VALUE : st.pending.get(0).timestamp();
+            long reading = firstPending(st);
             long wake = endOfInput ? Long.MAX_VALUE : twin.nextWake(st.twin);
             if (wake <= lastWake) {
                 wake = Long.MAX_VALUE; // nothing left to do at that time
@@ -185,10 +257,17 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 break;
             }
             if (reading == next) {
-                apply(e, st.pending.remove(0));
+                if (!st.pendingDuplicates.isEmpty() && st.pendingDuplicates.get(0) == next) {
+                    st.pendingDuplicates.remove(0);
+                    twin.countDuplicate(st.twin);
+                } else {
+                    apply(e, st.pending.remove(0));
+                }
             } else if (wake == next) {
                 lastWake = wake;
+                AssetStatus before = st.twin.status;
                 twin.wake(e.asset(), st.twin, wake, snapshot -> emitSnapshot(e, snapshot));
+                track(before, st.twin.status);
             } else {
                 scoring.closeUpTo(e.asset(), st.scoring, window, score -> emitScore(e, score));
             }
@@ -199,10 +278,16 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         }
     }
 
+    /** Event time of the earliest waiting reading or duplicate, or Long.MAX_VALUE. */
+    private static long firstPending(AssetState st) {
+        return Math.min(st.pending.isEmpty() ? Long.MAX_VALUE : st.pending.get(0).timestamp(),
+                st.pendingDuplicates.isEmpty() ? Long.MAX_VALUE : st.pendingDuplicates.get(0));
+    }
+
     /** One timer at the earliest pending agenda item, for when no newer reading comes to run it. */
     private void scheduleTimer(Emitter e) {
         AssetState st = e.st();
-        long next = Math.min(st.pending.isEmpty() ? Long.MAX_VALUE : st.pending.get(0).timestamp(),
+        long next = Math.min(firstPending(st),
                 Math.min(twin.nextWake(st.twin), st.scoring == null ? Long.MAX_VALUE : scoring.nextWindowEnd(st.scoring)));
         if (next != Long.MAX_VALUE && next < st.timer) {
             e.ctx().timerService().registerEventTimeTimer(next);
@@ -212,7 +297,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     private void apply(Emitter e, Telemetry t) {
         AssetState st = e.st();
+        AssetStatus before = st.twin.assetType == null ? null : st.twin.status;
         twin.apply(e.asset(), st.twin, t, snapshot -> emitSnapshot(e, snapshot));
+        track(before, st.twin.status);
         if (st.scoring == null) {
             st.scoring = scoring.newState(t);
         }
@@ -233,8 +320,10 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private void emitAlert(Emitter e, Alert alert) {
         if (alert.state() == Alert.AlertState.OPENED) {
             alertsOpened.inc();
+            fleet[3]++;
         } else if (alert.state() == Alert.AlertState.RESOLVED) {
             alertsResolved.inc();
+            fleet[3]--;
         }
         e.ctx().output(ALERTS, alert);
     }

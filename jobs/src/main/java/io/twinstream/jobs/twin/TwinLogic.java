@@ -53,7 +53,8 @@ public final class TwinLogic implements Serializable {
     /**
      * Decides, on arrival, whether a reading enters the twin. {@code newest} is the newest event time
      * that arrived for this asset (accepted or waiting to be applied). Marks accepted sequence numbers
-     * seen, so a duplicate is caught even before its original has been applied.
+     * seen, so a duplicate is caught even before its original has been applied. A duplicate changes
+     * nothing here: the caller counts it with {@link #countDuplicate} when event time reaches it.
      */
     public Admission admit(TwinState s, long newest, Telemetry t) {
         if (newest != Long.MIN_VALUE && newest - t.timestamp() > settings.allowedLatenessMs()) {
@@ -62,7 +63,6 @@ public final class TwinLogic implements Serializable {
         }
         SequenceWindow.Verdict v = SequenceWindow.check(s.seenSeqs, s.maxSeq, t.seq());
         if (v == SequenceWindow.Verdict.DUPLICATE) {
-            s.duplicatesDropped++;
             return DUPLICATE;
         }
         if (v == SequenceWindow.Verdict.TOO_OLD) {
@@ -76,6 +76,11 @@ public final class TwinLogic implements Serializable {
         }
         s.maxSeq = SequenceWindow.mark(s.seenSeqs, s.maxSeq, t.seq());
         return ACCEPTED;
+    }
+
+    /** Counts a dropped duplicate, in event-time order (at its reading's time) like everything the twin shows. */
+    public void countDuplicate(TwinState s) {
+        s.duplicatesDropped++;
     }
 
     /** Applies an admitted reading, in event-time order. */

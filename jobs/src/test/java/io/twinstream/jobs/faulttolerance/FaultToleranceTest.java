@@ -1,0 +1,230 @@
+package io.twinstream.jobs.faulttolerance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinstream.generator.GeneratedRecord;
+import io.twinstream.generator.GeneratorConfig;
+import io.twinstream.jobs.TwinPipeline;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.jobs.io.Ingested;
+import io.twinstream.jobs.io.KafkaPipelineIo;
+import io.twinstream.jobs.io.PipelineIo;
+import io.twinstream.kafka.EmbeddedKafka;
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AnomalyScore;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.DeadLetter;
+import io.twinstream.schemas.Json;
+import io.twinstream.schemas.TwinSnapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Real failures on the real broker and a real MiniCluster; outputs compared as a read_committed consumer sees them. */
+class FaultToleranceTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(2).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    static EmbeddedKafka kafka;
+    static PipelineFixture fixture;
+    static final String INPUT = "ft.telemetry";
+    static List<GeneratedRecord> input;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.startTemporary();
+        fixture = new PipelineFixture(kafka);
+        input = fixture.produce(PipelineFixture.fleet(11, 12, 20).allTransportFaults(0.002).build(), INPUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    static void runToEnd(PipelineConfig c, PipelineIo io) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TwinPipeline.build(env, c, AssetModels.builtIn(), io);
+        env.execute(c.get(Key.GROUP_ID));
+    }
+
+    static PipelineFixture.Outputs reference;
+
+    static synchronized PipelineFixture.Outputs reference() throws Exception {
+        if (reference == null) {
+            PipelineConfig ref = fixture.run("reference", INPUT);
+            runToEnd(ref, new KafkaPipelineIo(ref, AssetModels.builtIn()));
+            reference = fixture.read(ref);
+            assertThat(reference.snapshots()).isNotEmpty();
+            assertThat(reference.scores()).isNotEmpty();
+            assertThat(reference.alertEvents()).isPositive();
+            assertThat(reference.deadLetters()).isNotEmpty();
+        }
+        return reference;
+    }
+
+    /** Passes readings through and throws once, after {@code threshold} of them and a completed checkpoint. */
+    public static final class FailOnce extends RichMapFunction<Ingested, Ingested> implements CheckpointListener {
+        static final AtomicLong seen = new AtomicLong();
+        static final AtomicBoolean checkpointed = new AtomicBoolean();
+        static final AtomicBoolean failed = new AtomicBoolean();
+        static volatile long threshold;
+
+        static void arm(long after) {
+            seen.set(0);
+            checkpointed.set(false);
+            failed.set(false);
+            threshold = after;
+        }
+
+        @Override
+        public Ingested map(Ingested in) {
+            if (seen.incrementAndGet() >= threshold && checkpointed.get() && failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure after " + seen.get() + " records");
+            }
+            return in;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed.set(true);
+        }
+    }
+
+    /** The Kafka edges with the failing operator right after the source. */
+    record FailingIo(KafkaPipelineIo kafka) implements PipelineIo {
+        @Override
+        public DataStream<Ingested> telemetry(StreamExecutionEnvironment env) {
+            return kafka.telemetry(env).map(new FailOnce()).name("inject-failure").uid("inject-failure");
+        }
+
+        @Override
+        public void snapshots(DataStream<TwinSnapshot> s) {
+            kafka.snapshots(s);
+        }
+
+        @Override
+        public void deadLetters(DataStream<DeadLetter> d) {
+            kafka.deadLetters(d);
+        }
+
+        @Override
+        public void scores(DataStream<AnomalyScore> s) {
+            kafka.scores(s);
+        }
+
+        @Override
+        public void alerts(DataStream<Alert> a) {
+            kafka.alerts(a);
+        }
+    }
+
+    @ParameterizedTest(name = "state backend {0}")
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aFailureMidStreamRestartsFromTheCheckpointWithNothingLostOrDuplicated(String backend, @TempDir Path dir)
+            throws Exception {
+        PipelineConfig c = fixture.run("failure-" + backend, INPUT)
+                .with(Key.STATE_BACKEND, backend)
+                .with(Key.INCREMENTAL_CHECKPOINTS, String.valueOf(backend.equals("rocksdb")))
+                .with(Key.CHECKPOINT_DIR, dir.toUri().toString());
+        FailOnce.arm(input.size() * 2 / 5);
+        runToEnd(c, new FailingIo(new KafkaPipelineIo(c, AssetModels.builtIn())));
+        assertThat(FailOnce.failed).as("the failure was injected").isTrue();
+
+        PipelineFixture.Outputs out = fixture.read(c);
+        PipelineFixture.Outputs ref = reference();
+        assertThat(out.deadLetters()).isEqualTo(ref.deadLetters());
+        assertSameRecords("alerts", out.alerts(), ref.alerts());
+        assertSameRecords("scores", out.scores(), ref.scores());
+        assertSameRecords("snapshots", out.snapshots(), ref.snapshots());
+    }
+
+    @Test
+    void outOfOrderReadingsWithinTheAllowedLatenessGiveTheSameTwinsScoresAndAlerts() throws Exception {
+        GeneratorConfig base = PipelineFixture.fleet(12, 12, 20).build();
+        fixture.produce(base, "ooo.in-order");
+        List<GeneratedRecord> shuffled = fixture.produce(base.copy().outOfOrderRate(0.1).outOfOrderMaxDelayMs(2_500)
+                .build(), "ooo.shuffled");
+        assertThat(shuffled).filteredOn(r -> r.transport() != null).isNotEmpty()
+                .allMatch(r -> r.transport() == io.twinstream.generator.TransportFault.OUT_OF_ORDER);
+
+        PipelineConfig ordered = fixture.run("ooo-a", "ooo.in-order");
+        runToEnd(ordered, new KafkaPipelineIo(ordered, AssetModels.builtIn()));
+        PipelineConfig disordered = fixture.run("ooo-b", "ooo.shuffled");
+        runToEnd(disordered, new KafkaPipelineIo(disordered, AssetModels.builtIn()));
+
+        PipelineFixture.Outputs a = fixture.read(ordered);
+        PipelineFixture.Outputs b = fixture.read(disordered);
+        assertThat(a.alertEvents()).isPositive();
+        assertThat(b.deadLetters()).isEmpty();
+        assertSameRecords("snapshots", b.snapshots(), a.snapshots());
+        assertSameRecords("scores", b.scores(), a.scores());
+        assertSameRecords("alerts", b.alerts(), a.alerts());
+    }
+
+    @Test
+    void tenThousandHostilePayloadsNeverFailTheJobAndEachIsADeadLetterWithAReason() throws Exception {
+        List<byte[]> hostile = HostilePayloads.generate(10_000, 99);
+        kafka.createTopic("hostile.in", 4, java.util.Map.of());
+        fixture.produce(PipelineFixture.fleet(13, 4, 5).build(), "hostile.in");
+        HostilePayloads.send(kafka, "hostile.in", hostile);
+
+        PipelineConfig c = fixture.run("hostile", "hostile.in");
+        runToEnd(c, new KafkaPipelineIo(c, AssetModels.builtIn()));
+        PipelineFixture.Outputs out = fixture.read(c);
+
+        long dead = out.deadLetters().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(dead).isEqualTo(hostile.size());
+        java.util.Map<String, Long> byReason = new java.util.TreeMap<>();
+        out.deadLetters().forEach((json, n) -> {
+            DeadLetter d = read(json);
+            assertThat(d.reason()).isNotBlank();
+            assertThat(d.sourceTopic()).isEqualTo("hostile.in");
+            byReason.merge(d.reasonCode().name(), n, Long::sum);
+        });
+        System.out.println("dead letters by reason: " + byReason);
+        assertThat(byReason).containsKeys("MALFORMED_JSON", "SCHEMA_VIOLATION", "OVERSIZED", "UNSUPPORTED_SCHEMA_VERSION");
+        assertThat(out.snapshots()).hasSize(4);
+    }
+
+    /** Same keys, and per key the same records in the same order; on a difference, says where. */
+    static void assertSameRecords(String topic, java.util.Map<String, List<String>> actual,
+            java.util.Map<String, List<String>> expected) {
+        assertThat(actual.keySet()).as("%s keys", topic).isEqualTo(expected.keySet());
+        for (String key : expected.keySet()) {
+            List<String> e = expected.get(key);
+            List<String> a = actual.get(key);
+            for (int i = 0; i < Math.min(e.size(), a.size()); i++) {
+                assertThat(a.get(i)).as("%s of %s, record %d of %d/%d", topic, key, i, a.size(), e.size())
+                        .isEqualTo(e.get(i));
+            }
+            assertThat(a).as("%s of %s", topic, key).hasSameSizeAs(e);
+        }
+    }
+
+    static DeadLetter read(String json) {
+        try {
+            return Json.MAPPER.readValue(json, DeadLetter.class);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
