@@ -47,6 +47,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.logDir = logDir;
         this.deleteOnClose = deleteOnClose;
         this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
+        USED_PORTS.add(this.brokerPort);
         this.controllerPort = freePort();
         this.overrides = Map.copyOf(overrides);
     }
@@ -226,12 +227,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Ports given to brokers in this JVM so far. */
+    private static final Set<Integer> USED_PORTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free port never handed to another broker in this JVM: a client left over from an earlier
+     * broker keeps retrying its old address, and a new broker there would take its requests (a new
+     * cluster hands out the same producer ids from 0, and their sequence numbers would collide).
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                int port = s.getLocalPort();
+                if (USED_PORTS.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no unused free port found");
     }
 }
