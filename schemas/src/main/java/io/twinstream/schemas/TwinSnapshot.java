@@ -11,6 +11,7 @@ import java.util.Map;
  * @param assetType         asset type from the model registry
  * @param siteId            site of the asset
  * @param status            liveness: ONLINE, STALE or OFFLINE
+ * @param firstSeen         event time of the first accepted reading, epoch ms (null if not known)
  * @param lastSeen          event time of the newest accepted reading, epoch ms
  * @param lastSeq           highest sequence number accepted
  * @param eventsAccepted    readings that changed the twin
@@ -29,6 +30,7 @@ public record TwinSnapshot(
         String assetType,
         String siteId,
         AssetStatus status,
+        Long firstSeen,
         long lastSeen,
         long lastSeq,
         long eventsAccepted,
@@ -43,7 +45,7 @@ public record TwinSnapshot(
 
     /** The same snapshot with the alerting stage's health view attached. */
     public TwinSnapshot withHealth(Double health, Integer openAlerts, Map<String, SensorScore> maintenance) {
-        return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, lastSeen, lastSeq, eventsAccepted,
+        return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
                 duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance);
     }
 }

@@ -23,7 +23,7 @@ public final class Snapshots {
                 outOfRange++;
             }
         }
-        return new TwinSnapshot(SchemaVersions.SNAPSHOT, assetId, s.assetType, s.siteId, s.status, s.lastSeen,
+        return new TwinSnapshot(SchemaVersions.SNAPSHOT, assetId, s.assetType, s.siteId, s.status, s.firstSeen, s.lastSeen,
                 s.maxAppliedSeq, s.eventsAccepted, s.duplicatesDropped, outOfRange, sensors, time, reason, null, null, null);
     }
 }

@@ -89,6 +89,9 @@ public final class TwinLogic implements Serializable {
         s.assetType = t.assetType();
         s.siteId = t.siteId();
         s.lastSeen = Math.max(s.lastSeen, t.timestamp());
+        if (s.firstSeen == null) {
+            s.firstSeen = t.timestamp();
+        }
         s.maxAppliedSeq = Math.max(s.maxAppliedSeq, t.seq());
         s.eventsAccepted++;
         s.dirty = true;

@@ -12,6 +12,11 @@ public class TwinState {
     public String assetType;
     public String siteId;
     public long lastSeen = Long.MIN_VALUE;
+    /**
+     * Event time of the first reading applied. Added after the first release: a twin restored from
+     * older state has none until its next reading, which then counts as its first.
+     */
+    public Long firstSeen;
     public long maxSeq = -1;
     /** Highest sequence number applied to the twin (admitted readings wait in event-time order). */
     public long maxAppliedSeq = -1;

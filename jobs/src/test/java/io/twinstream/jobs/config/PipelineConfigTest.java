@@ -20,7 +20,7 @@ class PipelineConfigTest {
         }
         assertThat(c.millis(Key.ALLOWED_LATENESS)).isEqualTo(15_000);
         assertThat(c.millis(Key.STATE_TTL)).isEqualTo(7 * 24 * 3_600_000L);
-        assertThat(c.exactlyOnce()).isFalse();
+        assertThat(c.exactlyOnce()).isTrue();
     }
 
     @Test

@@ -18,6 +18,10 @@ import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.Json;
 import io.twinstream.schemas.TwinSnapshot;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -151,6 +155,62 @@ class FaultToleranceTest {
 
         PipelineFixture.Outputs out = fixture.read(c);
         PipelineFixture.Outputs ref = reference();
+        assertThat(out.deadLetters()).isEqualTo(ref.deadLetters());
+        assertSameRecords("alerts", out.alerts(), ref.alerts());
+        assertSameRecords("scores", out.scores(), ref.scores());
+        assertSameRecords("snapshots", out.snapshots(), ref.snapshots());
+    }
+
+    static JobClient start(PipelineConfig c) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TwinPipeline.build(env, c, AssetModels.builtIn(), new KafkaPipelineIo(c, AssetModels.builtIn()));
+        return env.executeAsync(c.get(Key.GROUP_ID));
+    }
+
+    @Test
+    void stopWithASavepointAndResumeWithAnotherParallelismGivesTheUninterruptedOutput(@TempDir Path dir)
+            throws Exception {
+        PipelineConfig first = fixture.run("rescale", INPUT).with(Key.BOUNDED, "false").with(Key.PARALLELISM, "2");
+        JobClient job = start(first);
+        fixture.awaitConsumed(first, 0.4, Duration.ofMinutes(2));
+        String savepoint = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
+
+        PipelineConfig second = first.with(Key.PARALLELISM, "3");
+        JobClient resumed = start(withSavepoint(second, savepoint));
+        fixture.awaitConsumed(second, 1.0, Duration.ofMinutes(2));
+        // drain: the input is over, as for a bounded run
+        resumed.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+
+        PipelineFixture.Outputs out = fixture.read(first);
+        PipelineFixture.Outputs ref = reference();
+        assertThat(out.deadLetters()).isEqualTo(ref.deadLetters());
+        assertSameRecords("alerts", out.alerts(), ref.alerts());
+        assertSameRecords("scores", out.scores(), ref.scores());
+        assertSameRecords("snapshots", out.snapshots(), ref.snapshots());
+    }
+
+    static PipelineConfig withSavepoint(PipelineConfig c, String savepoint) {
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("flink.execution.state-recovery.path", savepoint);
+        for (Key k : Key.values()) {
+            settings.put(k.name, c.get(k));
+        }
+        return PipelineConfig.of(settings);
+    }
+
+    @Test
+    void aBrokerRestartMidRunIsRecoveredFromByItselfWithNothingLost() throws Exception {
+        PipelineFixture.Outputs ref = reference();
+        PipelineConfig c = fixture.run("broker-restart", INPUT);
+        JobClient job = start(c);
+        fixture.awaitConsumed(c, 0.3, Duration.ofMinutes(2));
+        kafka.stop();
+        Thread.sleep(3_000);
+        kafka.start();
+        job.getJobExecutionResult().get(4, TimeUnit.MINUTES);
+
+        PipelineFixture.Outputs out = fixture.read(c);
         assertThat(out.deadLetters()).isEqualTo(ref.deadLetters());
         assertSameRecords("alerts", out.alerts(), ref.alerts());
         assertSameRecords("scores", out.scores(), ref.scores());

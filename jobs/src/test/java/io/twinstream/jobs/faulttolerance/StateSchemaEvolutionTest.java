@@ -1,0 +1,79 @@
+package io.twinstream.jobs.faulttolerance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinstream.generator.GeneratedRecord;
+import io.twinstream.jobs.TwinPipeline;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.jobs.io.KafkaPipelineIo;
+import io.twinstream.jobs.io.TopicReader;
+import io.twinstream.kafka.EmbeddedKafka;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Json;
+import io.twinstream.schemas.TwinSnapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A savepoint written by an earlier release (before {@code TwinState.firstSeen} existed, see
+ * {@code src/test/resources/savepoints/}) restores into this one: Flink's POJO serializer migrates
+ * the state, and the twins go on counting from where the savepoint left them.
+ */
+class StateSchemaEvolutionTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    static final String FIXTURE = "before-first-seen";
+
+    @Test
+    void aSavepointTakenBeforeAFieldWasAddedToTheTwinStateRestores(@TempDir Path dir) throws Exception {
+        Path savepoint = Path.of(StateSchemaEvolutionTest.class.getResource("/savepoints/" + FIXTURE + "/_metadata").toURI())
+                .getParent();
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            PipelineFixture fixture = new PipelineFixture(kafka);
+            List<GeneratedRecord> sent = fixture.produce(RegenerateSavepointFixture.input(), RegenerateSavepointFixture.TOPIC);
+            PipelineConfig c = FaultToleranceTest.withSavepoint(RegenerateSavepointFixture.config(fixture), savepoint.toUri().toString());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            TwinPipeline.build(env, c, AssetModels.builtIn(), new KafkaPipelineIo(c, AssetModels.builtIn()));
+            JobClient job = env.executeAsync("restored");
+            fixture.awaitConsumed(c, 1.0, Duration.ofMinutes(2));
+            job.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+
+            Map<String, TwinSnapshot> twins = TopicReader.latestByKey(
+                    TopicReader.readAll(c.kafkaProperties(), c.get(Key.TOPIC_SNAPSHOTS), true),
+                    b -> read(b));
+            Map<String, Long> accepted = sent.stream().filter(GeneratedRecord::acceptedByTwin)
+                    .collect(Collectors.groupingBy(GeneratedRecord::key, Collectors.counting()));
+            assertThat(twins.keySet()).isEqualTo(accepted.keySet());
+            twins.forEach((asset, twin) -> {
+                // the savepoint held the first half of the readings: only a restored twin counts them all
+                assertThat(twin.eventsAccepted()).as(asset).isEqualTo(accepted.get(asset));
+                assertThat(twin.firstSeen()).as("%s firstSeen", asset).isNotNull();
+            });
+        }
+    }
+
+    static TwinSnapshot read(byte[] json) {
+        try {
+            return Json.MAPPER.readValue(json, TwinSnapshot.class);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
