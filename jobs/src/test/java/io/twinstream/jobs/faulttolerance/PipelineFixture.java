@@ -26,24 +26,24 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** A real broker, generated input, and per-run output topics, for comparing whole runs of the pipeline. */
-final class PipelineFixture {
+public final class PipelineFixture {
     static final long START = 1_763_884_800_000L;
 
     final EmbeddedKafka kafka;
 
-    PipelineFixture(EmbeddedKafka kafka) {
+    public PipelineFixture(EmbeddedKafka kafka) {
         this.kafka = kafka;
     }
 
     /** A fleet with every sensor fault kind and a dropout, so snapshots, scores and alerts all have content. */
-    static GeneratorConfig.Builder fleet(long seed, int assets, long minutes) {
+    public static GeneratorConfig.Builder fleet(long seed, int assets, long minutes) {
         return GeneratorConfig.defaults().copy().seed(seed).assets(assets).sites(2).startMs(START)
                 .durationMs(minutes * 60_000).ratePerSecond(0).faultsPerAssetHour(6).faultWarmupMs(4 * 60_000)
                 .faultKinds(java.util.EnumSet.allOf(FaultKind.class));
     }
 
     /** Writes the generator's records to {@code topic} (created with 4 partitions). */
-    List<GeneratedRecord> produce(GeneratorConfig config, String topic) throws Exception {
+    public List<GeneratedRecord> produce(GeneratorConfig config, String topic) throws Exception {
         kafka.createTopic(topic, 4, Map.of());
         List<GeneratedRecord> sent = new ArrayList<>();
         try (KafkaRecordSink sink = new KafkaRecordSink(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, null)) {
@@ -64,7 +64,7 @@ final class PipelineFixture {
     }
 
     /** Pipeline settings for one run: its own output topics and consumer group, reading {@code input}. */
-    PipelineConfig run(String name, String input) throws Exception {
+    public PipelineConfig run(String name, String input) throws Exception {
         PipelineConfig c = PipelineConfig.defaults()
                 .with(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                 .with(Key.TOPIC_TELEMETRY, input)
@@ -125,7 +125,7 @@ final class PipelineFixture {
     }
 
     /** Waits until the run's consumer group has committed at least {@code share} of the input. */
-    void awaitConsumed(PipelineConfig c, double share, Duration timeout) throws Exception {
+    public void awaitConsumed(PipelineConfig c, double share, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = kafka.admin()) {
             String topic = c.get(Key.TOPIC_TELEMETRY);
