@@ -37,6 +37,7 @@ public final class FleetGenerator {
     private final SplittableRandom transportRandom;
     private final PriorityQueue<HeldRecord> held = new PriorityQueue<>();
     private final GeneratorStats stats = new GeneratorStats();
+    static final long REALTIME_TICK_MS = 50;
     private final long tickMs;
     private volatile boolean stopped;
     private long heldSequence;
@@ -58,7 +59,9 @@ public final class FleetGenerator {
         for (AssetModel m : types) {
             gcd = gcd(gcd, m.samplingIntervalMs());
         }
-        tickMs = gcd;
+        // live, readings go out in small steps (at most REALTIME_TICK_MS after they were taken), not in
+        // one burst per sampling interval
+        tickMs = config.ratePerSecond() < 0 ? gcd(gcd, REALTIME_TICK_MS) : gcd;
         for (GeneratorConfig.ScheduledFault f : config.scheduledFaults()) {
             fleet.get(f.assetIndex()).schedule(f);
         }
@@ -93,7 +96,12 @@ public final class FleetGenerator {
     public void run(RecordSink sink) throws Exception {
         long end = config.durationMs() > 0 ? config.startMs() + config.durationMs() : Long.MAX_VALUE;
         long wallStart = System.nanoTime();
+        boolean realtime = config.ratePerSecond() < 0;
         for (long t = config.startMs(); t < end && !stopped; t += tickMs) {
+            if (realtime) {
+                // a device sends a reading after taking it, never before its timestamp
+                pace(wallStart, t + tickMs - config.startMs());
+            }
             for (SimulatedAsset asset : fleet) {
                 while (asset.nextReadingAt < t + tickMs) {
                     asset.emitReading(sink, end);
@@ -101,7 +109,9 @@ public final class FleetGenerator {
             }
             releaseHeld(sink, t + tickMs);
             stats.simulatedTime(t + tickMs);
-            pace(wallStart, t + tickMs - config.startMs());
+            if (!realtime) {
+                pace(wallStart, t + tickMs - config.startMs());
+            }
         }
         releaseHeld(sink, Long.MAX_VALUE);
         sink.flush();

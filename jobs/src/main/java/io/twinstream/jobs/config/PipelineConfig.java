@@ -200,6 +200,12 @@ public final class PipelineConfig implements Serializable {
         return new PipelineConfig(v);
     }
 
+    public PipelineConfig withFlinkProperty(String name, String value) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.put(FLINK_PASSTHROUGH + name, value);
+        return new PipelineConfig(v);
+    }
+
     public String get(Key key) {
         return values.get(key.name);
     }

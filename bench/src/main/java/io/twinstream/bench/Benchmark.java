@@ -1,0 +1,573 @@
+package io.twinstream.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.twinstream.generator.FleetGenerator;
+import io.twinstream.generator.GeneratorConfig;
+import io.twinstream.generator.SensorGeneratorCli;
+import io.twinstream.generator.sink.KafkaRecordSink;
+import io.twinstream.jobs.TwinPipeline;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.jobs.io.KafkaPipelineIo;
+import io.twinstream.jobs.io.Topics;
+import io.twinstream.kafka.EmbeddedKafka;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Json;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * One benchmark run on this machine, everything measured side by side: the real in-process broker
+ * preloaded with generator data (fixed seed), the pass-through ceiling and the full pipeline on the
+ * same data and settings, event → alert / snapshot latency at half the measured maximum in both
+ * delivery modes, and the pipeline at growing fleet sizes on the heap and RocksDB state backends.
+ * Prints a table, writes {@code results.json} and PNG charts.
+ *
+ * <pre>bin/twinstream bench [--events 1500000] [--fleet-sizes 1000,100000,1000000] [--out bench/results]</pre>
+ */
+public final class Benchmark {
+    static final long START_MS = 1_763_884_800_000L;
+    static final int PARTITIONS = 4;
+
+    /** What to run; every default is what the README's numbers were measured with. */
+    record Options(long seed, long events, int throughputAssets, List<Integer> fleetSizes, List<String> backends,
+                   Duration latencyWarmup, Duration latencyMeasure, String checkpointInterval,
+                   String latencyCheckpointInterval, double offeredShare, int parallelism, List<String> phases, Path out) {
+
+        static Options parse(Map<String, String> a) {
+            return new Options(
+                    Long.parseLong(a.getOrDefault("seed", "42")),
+                    Long.parseLong(a.getOrDefault("events", "1500000")),
+                    Integer.parseInt(a.getOrDefault("throughput-assets", "1000")),
+                    Arrays.stream(a.getOrDefault("fleet-sizes", "1000,100000,1000000").split(","))
+                            .map(String::trim).map(Integer::parseInt).toList(),
+                    List.of(a.getOrDefault("backends", "hashmap,rocksdb").split(",")),
+                    SensorGeneratorCli.parseDuration(a.getOrDefault("latency-warmup", "30s")),
+                    SensorGeneratorCli.parseDuration(a.getOrDefault("latency-measure", "40s")),
+                    a.getOrDefault("checkpoint-interval", "10 s"),
+                    a.getOrDefault("latency-checkpoint-interval", "2 s"),
+                    Double.parseDouble(a.getOrDefault("offered-share", "0.5")),
+                    Integer.parseInt(a.getOrDefault("parallelism", "2")),
+                    List.of(a.getOrDefault("phases", "throughput,latency,scale").split(",")),
+                    Path.of(a.getOrDefault("out", "bench/results")));
+        }
+    }
+
+    private final Options options;
+    private final EmbeddedKafka kafka;
+    private final AssetModels models = AssetModels.builtIn();
+    private final Path work;
+    private int runs;
+
+    Benchmark(Options options, EmbeddedKafka kafka) throws Exception {
+        this.options = options;
+        this.kafka = kafka;
+        this.work = Files.createTempDirectory("twinstream-bench");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Options o = Options.parse(SensorGeneratorCli.parse(argv));
+        Results results;
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            results = new Benchmark(o, kafka).run();
+        }
+        Files.createDirectories(o.out());
+        Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o.out().resolve("results.json").toFile(), results);
+        Charts.throughputVersusFleetSize(results, o.out().resolve("throughput-vs-fleet-size.png"));
+        Charts.latencyPercentiles(results, o.out().resolve("latency-percentiles.png"));
+        System.out.println(Report.table(results));
+        System.out.println("results: " + o.out().resolve("results.json") + ", charts: " + o.out() + "/*.png");
+        System.exit(0);
+    }
+
+    Results run() throws Exception {
+        String started = Instant.now().toString();
+        log("preloading %,d events for %,d assets", options.events(), options.throughputAssets());
+        Dataset base = preload(options.throughputAssets());
+        // the first jobs in a JVM run partly interpreted: one unmeasured pass of each warms the JIT
+        log("warm-up runs (not measured)");
+        measure(base, "hashmap", true);
+        Measured pipeline = measure(base, "hashmap", false);
+        Results.Throughput throughput = null;
+        if (options.phases().contains("throughput")) {
+            Measured ceiling = measure(base, "hashmap", true);
+            log("pass-through: %,.0f events/s", ceiling.eventsPerSecond());
+            pipeline = measure(base, "hashmap", false);
+            log("pipeline: %,.0f events/s", pipeline.eventsPerSecond());
+            throughput = new Results.Throughput(base.events(), base.assets(),
+                    ceiling.eventsPerSecond(), pipeline.eventsPerSecond(),
+                    pipeline.eventsPerSecond() / ceiling.eventsPerSecond());
+        }
+
+        double offered = pipeline.eventsPerSecond() * options.offeredShare();
+        List<Results.Latency> latency = new ArrayList<>();
+        for (String guarantee : options.phases().contains("latency") ? List.of("at-least-once", "exactly-once") : List.<String>of()) {
+            latency.add(latency(guarantee, offered));
+            log("latency %s: %s", guarantee, latency.get(latency.size() - 1));
+        }
+
+        List<Results.Scale> scale = new ArrayList<>();
+        for (int assets : options.phases().contains("scale") ? options.fleetSizes() : List.<Integer>of()) {
+            Dataset d = assets == base.assets() ? base : null;
+            for (String backend : options.backends()) {
+                Measured m;
+                try {
+                    if (d == null) {
+                        log("preloading %,d events for %,d assets", options.events(), assets);
+                        d = preload(assets);
+                    }
+                    m = measure(d, backend, false);
+                } catch (Throwable e) {
+                    log("%,d assets on %s failed: %s", assets, backend, e);
+                    scale.add(new Results.Scale(assets, backend, options.events(), 0, 0, 0, 0, 0, 0, 0, String.valueOf(e)));
+                    continue;
+                }
+                log("%,d assets on %s: %,.0f events/s", assets, backend, m.eventsPerSecond());
+                scale.add(new Results.Scale(assets, backend, d.events(), m.eventsPerSecond(), m.checkpoints(),
+                        m.checkpointBytes(), m.stateBytes(), m.checkpointMillis(), m.maxHeapBytes(), m.rssBytes(), null));
+            }
+            if (d != null && d != base) {
+                deleteTopic(d.topic());
+            }
+        }
+        return new Results(started, machine(), settings(), throughput, latency, scale);
+    }
+
+    record Dataset(String topic, int assets, long events) {}
+
+    /** Generator data for {@code assets} assets, about {@code options.events()} readings, as fast as it goes. */
+    Dataset preload(int assets) throws Exception {
+        String topic = "bench.telemetry." + assets;
+        kafka.createTopic(topic, PARTITIONS, Map.of());
+        double readingsPerAssetSecond = models.all().stream().mapToDouble(m -> 1000.0 / m.samplingIntervalMs()).average().orElse(1);
+        long seconds = Math.max(1, (long) Math.ceil(options.events() / (assets * readingsPerAssetSecond)));
+        GeneratorConfig g = GeneratorConfig.defaults().copy().seed(options.seed()).assets(assets)
+                .sites(Math.max(1, Math.min(100, assets / 100))).startMs(START_MS).durationMs(seconds * 1000)
+                .ratePerSecond(0).faultsPerAssetHour(1).build();
+        FleetGenerator generator = new FleetGenerator(g, models);
+        try (KafkaRecordSink sink = new KafkaRecordSink(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "linger.ms", 20, "batch.size", 262_144, "compression.type", "lz4"), topic, null)) {
+            generator.run(sink);
+        }
+        return new Dataset(topic, assets, generator.stats().sent());
+    }
+
+    record Measured(double eventsPerSecond, long checkpoints, long checkpointBytes, long stateBytes,
+                    long checkpointMillis, long maxHeapBytes, long rssBytes) {}
+
+    /**
+     * Runs the pass-through job or the pipeline over a preloaded topic and measures how fast the keyed
+     * operator takes the records in, from the first to the last; start-up and shut-down are left out.
+     */
+    Measured measure(Dataset d, String backend, boolean passThrough) throws Exception {
+        String name = (passThrough ? "pass" : "pipe") + "-" + d.assets() + "-" + backend + "-" + (++runs);
+        PipelineConfig c = baseConfig(name)
+                .with(Key.TOPIC_TELEMETRY, d.topic())
+                .with(Key.STATE_BACKEND, backend)
+                .with(Key.INCREMENTAL_CHECKPOINTS, String.valueOf(backend.equals("rocksdb")))
+                .with(Key.CHECKPOINT_INTERVAL, options.checkpointInterval())
+                // one reading is enough to score: a million assets with two readings each do the same work per
+                // reading as a thousand with many (the default waits for a baseline first)
+                .with(Key.WARMUP_SAMPLES, "1");
+        try (Admin admin = kafka.admin()) {
+            Topics.ensure(admin, c, PARTITIONS, (short) 1);
+        }
+        int port = freePort();
+        StreamExecutionEnvironment env = environment(c, port);
+        KafkaPipelineIo io = new KafkaPipelineIo(c, models);
+        if (passThrough) {
+            kafka.createTopic(name + ".out", PARTITIONS, Map.of());
+            PassThroughJob.build(env, c, io, name + ".out");
+        } else {
+            TwinPipeline.build(env, c, models, io);
+        }
+        System.gc();
+        HeapSampler heap = HeapSampler.start();
+        JobClient job = env.executeAsync(name);
+        FlinkRest rest = new FlinkRest(port);
+        String jobId = job.getJobID().toHexString();
+        try {
+            String vertex = awaitVertex(rest, jobId, passThrough ? PassThroughJob.OPERATOR : "digital-twin");
+            double firstCount = -1;
+            long firstAt = 0;
+            double lastCount = 0;
+            long lastAt = 0;
+            long[] checkpoint = null;
+            long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+            while (System.nanoTime() < deadline) {
+                double n = rest.vertexSum(jobId, vertex, "numRecordsIn");
+                long now = System.nanoTime();
+                if (n > 0 && firstCount < 0) {
+                    firstCount = n;
+                    firstAt = now;
+                }
+                if (n > lastCount) {
+                    lastCount = n;
+                    lastAt = now;
+                }
+                long[] cp = rest.latestCheckpoint(jobId);
+                if (cp != null) {
+                    checkpoint = cp;
+                }
+                if (n >= d.events()) {
+                    break;
+                }
+                JobStatus status = job.getJobStatus().get();
+                if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING || status == JobStatus.FAILING) {
+                    throw new IllegalStateException(name + " is " + status + ": "
+                            + rest.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries")
+                                    .path(0).path("exceptionName").asText());
+                }
+                Thread.sleep(200);
+            }
+            if (lastCount < d.events()) {
+                throw new IllegalStateException(name + " took in " + lastCount + " of " + d.events() + " records");
+            }
+            // let one more checkpoint complete with the whole state in it
+            long cpDeadline = System.nanoTime() + Duration.ofMillis(3 * PipelineConfig.defaults()
+                    .with(Key.CHECKPOINT_INTERVAL, options.checkpointInterval()).millis(Key.CHECKPOINT_INTERVAL) + 30_000).toNanos();
+            long seenId = checkpoint == null ? -1 : checkpoint[0];
+            while (System.nanoTime() < cpDeadline) {
+                long[] cp = rest.latestCheckpoint(jobId);
+                if (cp != null && cp[0] > seenId + 1) {
+                    checkpoint = cp;
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            double eps = lastAt > firstAt ? (lastCount - firstCount) / ((lastAt - firstAt) / 1e9) : 0;
+            JsonNode counts = rest.get("/jobs/" + jobId + "/checkpoints").path("counts");
+            return new Measured(eps, counts.path("completed").asLong(),
+                    checkpoint == null ? 0 : checkpoint[1], checkpoint == null ? 0 : checkpoint[2],
+                    checkpoint == null ? 0 : checkpoint[3], heap.stop(), rssBytes());
+        } finally {
+            heap.stop();
+            cancel(job);
+        }
+    }
+
+    /**
+     * Event → output latency at a fixed offered rate: the generator sends a live fleet in real time
+     * (event time = wall clock), and a read_committed consumer notes when each alert and change
+     * snapshot becomes visible. An alert's evidence is complete at its {@code updatedAt} (the end of the
+     * window that raised, updated or resolved it, or the moment an asset counts as offline); a snapshot's
+     * at its {@code snapshotTime} (the reading that changed the twin, or the event time its rate limit or
+     * liveness timer came due).
+     */
+    Results.Latency latency(String guarantee, double offeredEventsPerSecond) throws Exception {
+        String name = "lat-" + guarantee + "-" + (++runs);
+        double perAssetSecond = models.all().stream().mapToDouble(m -> 1000.0 / m.samplingIntervalMs()).average().orElse(1);
+        int assets = Math.max(4, (int) Math.round(offeredEventsPerSecond / perAssetSecond));
+        PipelineConfig c = baseConfig(name)
+                .with(Key.TOPIC_TELEMETRY, name + ".telemetry")
+                .with(Key.DELIVERY_GUARANTEE, guarantee)
+                .with(Key.CHECKPOINT_INTERVAL, options.latencyCheckpointInterval())
+                // live devices send in order; the watermark need not wait long for stragglers
+                .with(Key.MAX_OUT_OF_ORDERNESS, "100 ms")
+                .with(Key.WATERMARK_STEP, "50 ms")
+                .with(Key.WARMUP_SAMPLES, "10")
+                .withFlinkProperty("pipeline.auto-watermark-interval", "50 ms")
+                .withFlinkProperty("execution.buffer-timeout.interval", "10 ms");
+        try (Admin admin = kafka.admin()) {
+            Topics.ensure(admin, c, PARTITIONS, (short) 1);
+        }
+        int port = freePort();
+        StreamExecutionEnvironment env = environment(c, port);
+        TwinPipeline.build(env, c, models, new KafkaPipelineIo(c, models));
+        long warmup = options.latencyWarmup().toMillis();
+        long measure = options.latencyMeasure().toMillis();
+        OutputClock clock = new OutputClock(kafka.bootstrapServers(), c.get(Key.TOPIC_ALERTS), c.get(Key.TOPIC_SNAPSHOTS));
+        clock.start();
+        JobClient job = env.executeAsync(name);
+        try {
+            awaitVertex(new FlinkRest(port), job.getJobID().toHexString(), "digital-twin");
+            awaitAllTasksRunning(new FlinkRest(port), job.getJobID().toHexString());
+            long start = System.currentTimeMillis();
+            clock.window(start + warmup, start + warmup + measure);
+            GeneratorConfig g = GeneratorConfig.defaults().copy().seed(options.seed()).assets(assets)
+                    .sites(Math.max(1, assets / 100)).startMs(start).durationMs(warmup + measure).ratePerSecond(-1)
+                    .faultsPerAssetHour(120).faultWarmupMs(warmup / 2).build();
+            FleetGenerator generator = new FleetGenerator(g, models);
+            long t0 = System.nanoTime();
+            try (KafkaRecordSink sink = new KafkaRecordSink(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "linger.ms", 1), c.get(Key.TOPIC_TELEMETRY), null)) {
+                generator.run(sink);
+            }
+            double achieved = generator.stats().sent() / ((System.nanoTime() - t0) / 1e9);
+            Thread.sleep(c.millis(Key.CHECKPOINT_INTERVAL) + 5_000);
+            clock.stop();
+            return new Results.Latency(guarantee, c.get(Key.CHECKPOINT_INTERVAL), offeredEventsPerSecond, achieved, assets,
+                    Percentiles.of(clock.alertLatencies()), Percentiles.of(clock.snapshotLatencies()));
+        } finally {
+            clock.stop();
+            cancel(job);
+        }
+    }
+
+    private PipelineConfig baseConfig(String name) {
+        return PipelineConfig.defaults()
+                .with(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                .with(Key.GROUP_ID, name)
+                .with(Key.STARTING_OFFSETS, "earliest")
+                .with(Key.TOPIC_SNAPSHOTS, name + ".snapshots")
+                .with(Key.TOPIC_SCORES, name + ".scores")
+                .with(Key.TOPIC_ALERTS, name + ".alerts")
+                .with(Key.TOPIC_DEAD_LETTER, name + ".dlq")
+                .with(Key.TRANSACTIONAL_ID_PREFIX, name)
+                .with(Key.PARALLELISM, String.valueOf(options.parallelism()))
+                .with(Key.CHECKPOINT_DIR, work.resolve(name).toUri().toString());
+    }
+
+    private static StreamExecutionEnvironment environment(PipelineConfig c, int restPort) {
+        Configuration conf = TwinPipeline.flinkConfiguration(c);
+        conf.set(RestOptions.PORT, restPort);
+        conf.setString("metrics.fetcher.update-interval", "200 ms");
+        conf.setString("taskmanager.memory.managed.size", "1g");
+        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    private static String awaitVertex(FlinkRest rest, String jobId, String name) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                return rest.vertex(jobId, name);
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static void awaitAllTasksRunning(FlinkRest rest, String jobId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (JsonNode v : rest.get("/jobs/" + jobId).path("vertices")) {
+                all &= v.path("status").asText().equals("RUNNING");
+            }
+            if (all) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("job " + jobId + " did not start all tasks");
+    }
+
+    /** Cancels the job and waits until its local cluster is gone (asking a shut-down MiniCluster throws). */
+    private static void cancel(JobClient job) throws InterruptedException {
+        try {
+            job.cancel().get();
+            for (int i = 0; i < 300 && !job.getJobStatus().get().isGloballyTerminalState(); i++) {
+                Thread.sleep(100);
+            }
+        } catch (java.util.concurrent.ExecutionException | IllegalStateException e) {
+            // already finished and shut down
+        }
+        Thread.sleep(1_000);
+    }
+
+    private void deleteTopic(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            admin.deleteTopics(List.of(topic)).all().get();
+        }
+    }
+
+    private Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        m.put("java", System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return m;
+    }
+
+    private Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("seed", String.valueOf(options.seed()));
+        s.put("events", String.valueOf(options.events()));
+        s.put("parallelism", String.valueOf(options.parallelism()));
+        s.put("partitions", String.valueOf(PARTITIONS));
+        s.put("checkpointInterval", options.checkpointInterval());
+        s.put("latencyCheckpointInterval", options.latencyCheckpointInterval());
+        s.put("deliveryGuarantee", "exactly-once (throughput and scale runs)");
+        s.put("offeredShare", String.valueOf(options.offeredShare()));
+        return s;
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("[bench %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
+    }
+
+    /** The highest heap use seen while a run is going. */
+    static final class HeapSampler implements Runnable {
+        private final AtomicLong max = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+
+        static HeapSampler start() {
+            HeapSampler s = new HeapSampler();
+            Thread t = new Thread(s, "heap-sampler");
+            t.setDaemon(true);
+            t.start();
+            return s;
+        }
+
+        @Override
+        public void run() {
+            var bean = ManagementFactory.getMemoryMXBean();
+            while (running.get()) {
+                max.accumulateAndGet(bean.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long stop() {
+            running.set(false);
+            return max.get();
+        }
+    }
+
+    /** A read_committed consumer that notes when each alert and snapshot becomes visible. */
+    static final class OutputClock implements Runnable {
+        private final String bootstrap;
+        private final String alerts;
+        private final String snapshots;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private volatile long from = Long.MAX_VALUE;
+        private volatile long to = Long.MAX_VALUE;
+        private final List<Long> alertLatencies = new ArrayList<>();
+        private final List<Long> snapshotLatencies = new ArrayList<>();
+        private Thread thread;
+
+        OutputClock(String bootstrap, String alerts, String snapshots) {
+            this.bootstrap = bootstrap;
+            this.alerts = alerts;
+            this.snapshots = snapshots;
+        }
+
+        void start() {
+            thread = new Thread(this, "output-clock");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void window(long fromMs, long toMs) {
+            from = fromMs;
+            to = toMs;
+        }
+
+        @Override
+        public void run() {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : List.of(alerts, snapshots)) {
+                    consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                while (running.get()) {
+                    var records = consumer.poll(Duration.ofMillis(20));
+                    long now = System.currentTimeMillis();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        note(r, now);
+                    }
+                }
+            }
+        }
+
+        private void note(ConsumerRecord<byte[], byte[]> r, long now) {
+            try {
+                JsonNode n = Json.MAPPER.readTree(r.value());
+                long eventTime;
+                List<Long> into;
+                if (r.topic().equals(alerts)) {
+                    eventTime = n.path("updatedAt").asLong();
+                    into = alertLatencies;
+                } else {
+                    eventTime = n.path("snapshotTime").asLong();
+                    into = snapshotLatencies;
+                }
+                if (eventTime >= from && eventTime < to) {
+                    synchronized (into) {
+                        into.add(now - eventTime);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            if (thread != null) {
+                thread.join(10_000);
+            }
+        }
+
+        long[] alertLatencies() {
+            synchronized (alertLatencies) {
+                return alertLatencies.stream().mapToLong(Long::longValue).toArray();
+            }
+        }
+
+        long[] snapshotLatencies() {
+            synchronized (snapshotLatencies) {
+                return snapshotLatencies.stream().mapToLong(Long::longValue).toArray();
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.twinstream.bench;
+
+import java.util.Locale;
+
+/** The human-readable table of a run. */
+final class Report {
+
+    static String table(Results r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%ntwinstream benchmark, %s, %s cores%n", r.startedAt(), r.machine().get("cores")));
+        if (r.throughput() != null) {
+            Results.Throughput t = r.throughput();
+            b.append(String.format(Locale.ROOT, "%nthroughput (%,d events, %,d assets, same data and settings)%n", t.events(), t.assets()));
+            b.append(String.format(Locale.ROOT, "  pass-through Kafka->Flink->Kafka  %,10.0f events/s%n", t.passThroughEventsPerSecond()));
+            b.append(String.format(Locale.ROOT, "  full pipeline                     %,10.0f events/s%n", t.pipelineEventsPerSecond()));
+            b.append(String.format(Locale.ROOT, "  pipeline / pass-through           %10.2f%n", t.ratio()));
+        }
+        if (!r.latency().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%nlatency, event -> visible to a read_committed consumer (ms)%n"));
+            b.append(String.format(Locale.ROOT, "  %-14s %-10s %9s %7s %8s %7s %7s %7s %8s %7s %7s %7s%n", "mode", "checkpoint",
+                    "offered/s", "assets", "alerts", "p50", "p99", "p99.9", "snaps", "p50", "p99", "p99.9"));
+            for (Results.Latency l : r.latency()) {
+                b.append(String.format(Locale.ROOT, "  %-14s %-10s %,9.0f %,7d %,8d %7.0f %7.0f %7.0f %,8d %7.0f %7.0f %7.0f%n",
+                        l.deliveryGuarantee(), l.checkpointInterval(), l.achievedEventsPerSecond(), l.assets(),
+                        l.alert().count(), l.alert().p50(), l.alert().p99(), l.alert().p999(),
+                        l.snapshot().count(), l.snapshot().p50(), l.snapshot().p99(), l.snapshot().p999()));
+            }
+        }
+        if (!r.scale().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%nstate scale (pipeline, %s events per run)%n", r.settings().get("events")));
+            b.append(String.format(Locale.ROOT, "  %10s %-8s %11s %11s %12s %12s %9s %9s %9s%n", "assets", "backend", "events/s",
+                    "vs smallest", "checkpoint", "full state", "cp ms", "heap max", "rss"));
+            for (Results.Scale s : r.scale()) {
+                if (s.error() != null) {
+                    b.append(String.format(Locale.ROOT, "  %,10d %-8s failed: %s%n", s.assets(), s.stateBackend(), s.error()));
+                    continue;
+                }
+                double smallest = r.scale().stream().filter(x -> x.stateBackend().equals(s.stateBackend()) && x.error() == null)
+                        .mapToDouble(Results.Scale::eventsPerSecond).findFirst().orElse(Double.NaN);
+                b.append(String.format(Locale.ROOT, "  %,10d %-8s %,11.0f %11.2f %12s %12s %,9d %9s %9s%n", s.assets(), s.stateBackend(),
+                        s.eventsPerSecond(), s.eventsPerSecond() / smallest, bytes(s.checkpointBytes()), bytes(s.stateBytes()),
+                        s.checkpointMillis(), bytes(s.maxHeapBytes()), bytes(s.rssBytes())));
+            }
+        }
+        return b.toString();
+    }
+
+    static String bytes(long n) {
+        if (n < 0) {
+            return "n/a";
+        }
+        if (n < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.0f KiB", n / 1024.0);
+        }
+        if (n < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f MiB", n / 1024.0 / 1024);
+        }
+        return String.format(Locale.ROOT, "%.2f GiB", n / 1024.0 / 1024 / 1024);
+    }
+
+    private Report() {}
+}

@@ -1,0 +1,27 @@
+package io.twinstream.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/** Everything one benchmark run measured; written as JSON under bench/results/. */
+record Results(
+        String startedAt,
+        Map<String, Object> machine,
+        Map<String, String> settings,
+        Throughput throughput,
+        List<Latency> latency,
+        List<Scale> scale) {
+
+    /** Pass-through ceiling versus full pipeline on the same preloaded data. */
+    record Throughput(long events, int assets, double passThroughEventsPerSecond, double pipelineEventsPerSecond,
+                      double ratio) {}
+
+    /** Event → visible-to-read_committed latency at a fixed offered rate, in milliseconds. */
+    record Latency(String deliveryGuarantee, String checkpointInterval, double offeredEventsPerSecond,
+                   double achievedEventsPerSecond, int assets, Percentiles alert, Percentiles snapshot) {}
+
+    /** One fleet size on one state backend. */
+    record Scale(int assets, String stateBackend, long events, double eventsPerSecond, long checkpoints,
+                 long checkpointBytes, long stateBytes, long checkpointMillis, long maxHeapBytes, long rssBytes,
+                 String error) {}
+}

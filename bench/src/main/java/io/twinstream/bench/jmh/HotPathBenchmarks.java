@@ -1,0 +1,108 @@
+package io.twinstream.bench.jmh;
+
+import io.twinstream.generator.FleetGenerator;
+import io.twinstream.generator.GeneratedRecord;
+import io.twinstream.generator.GeneratorConfig;
+import io.twinstream.generator.RecordSink;
+import io.twinstream.jobs.anomaly.Scoring;
+import io.twinstream.jobs.anomaly.ScoringSettings;
+import io.twinstream.jobs.anomaly.ScoringState;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.io.TelemetryParser;
+import io.twinstream.jobs.twin.TwinLogic;
+import io.twinstream.jobs.twin.TwinSettings;
+import io.twinstream.jobs.twin.TwinState;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Telemetry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The per-reading hot paths of the pipeline, one asset's generated readings replayed in a loop:
+ * parsing and validating a record, updating the twin, scoring the reading. Replayed readings are
+ * shifted forward in time (one small record copy per call) so state keeps moving as it does live.
+ *
+ * <pre>bin/twinstream jmh</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class HotPathBenchmarks {
+    private final AssetModels models = AssetModels.builtIn();
+    private final PipelineConfig config = PipelineConfig.defaults();
+    private TelemetryParser parser;
+    private TwinLogic twin;
+    private Scoring scoring;
+    private List<byte[]> payloads;
+    private List<Telemetry> readings;
+    private long span;
+    private int next;
+    private long round;
+    private TwinState twinState;
+    private ScoringState scoringState;
+
+    @Setup
+    public void setUp() throws Exception {
+        parser = new TelemetryParser(models, config.integer(PipelineConfig.Key.MAX_RECORD_BYTES));
+        twin = new TwinLogic(models, TwinSettings.from(config));
+        scoring = new Scoring(models, ScoringSettings.from(config));
+        payloads = new ArrayList<>();
+        readings = new ArrayList<>();
+        GeneratorConfig g = GeneratorConfig.defaults().copy().seed(1).assets(1).assetTypes(List.of("INDUSTRIAL_PUMP"))
+                .startMs(1_763_884_800_000L).durationMs(3_600_000).ratePerSecond(0).faultsPerAssetHour(2).build();
+        new FleetGenerator(g, models).run(new RecordSink() {
+            @Override
+            public void send(GeneratedRecord r) {
+                payloads.add(r.value());
+                readings.add(r.reading());
+            }
+        });
+        span = readings.get(readings.size() - 1).timestamp() - readings.get(0).timestamp() + 1_000;
+        twinState = twin.newState();
+        scoringState = scoring.newState(readings.get(0));
+    }
+
+    private Telemetry nextReading() {
+        if (next == readings.size()) {
+            next = 0;
+            round++;
+        }
+        Telemetry t = readings.get(next++);
+        return round == 0 ? t : new Telemetry(t.schemaVersion(), t.eventId(), t.assetId(), t.assetType(), t.siteId(),
+                t.timestamp() + round * span, t.seq() + round * readings.size(), t.readings());
+    }
+
+    @Benchmark
+    public TelemetryParser.Result parseAndValidate() {
+        byte[] payload = payloads.get(next++ % payloads.size());
+        return parser.parse(payload);
+    }
+
+    @Benchmark
+    public void twinUpdate(Blackhole bh) {
+        twin.apply("pump-1", twinState, nextReading(), bh::consume);
+    }
+
+    @Benchmark
+    public Scoring.Scored scoreUpdate(Blackhole bh) {
+        Telemetry t = nextReading();
+        Scoring.Scored s = scoring.score(scoringState, t);
+        scoring.closeUpTo("pump-1", scoringState, t.timestamp(), bh::consume);
+        return s;
+    }
+}
