@@ -39,6 +39,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int brokerPort;
     private final int controllerPort;
     private final Map<String, String> overrides;
+    /** Port of the SASL_PLAINTEXT listener (PLAIN and SCRAM), 0 = none. */
+    private int saslPort;
+    private Map<String, String> plainUsers = Map.of();
     private final String clusterId = Uuid.randomUuid().toString();
     private KafkaRaftServer server;
     private boolean formatted;
@@ -69,6 +72,46 @@ public final class EmbeddedKafka implements AutoCloseable {
             return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A broker that also listens with SASL (PLAIN for {@code plainUsers}, and SCRAM-SHA-256/512 for
+     * users added with {@link #addScramUser}) on {@link #saslBootstrapServers()}; its own traffic and
+     * {@link #admin()} stay on the PLAINTEXT listener.
+     */
+    public static EmbeddedKafka startWithSasl(Map<String, String> plainUsers) {
+        try {
+            EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("twinstream-kafka-"), true, 0, Map.of());
+            kafka.saslPort = freePort();
+            USED_PORTS.add(kafka.saslPort);
+            kafka.plainUsers = Map.copyOf(plainUsers);
+            kafka.start();
+            return kafka;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker has no SASL listener");
+        }
+        return "localhost:" + saslPort;
+    }
+
+    /** Adds (or updates) a SCRAM-SHA-256 and SCRAM-SHA-512 credential. */
+    public void addScramUser(String user, String password) {
+        try (Admin admin = admin()) {
+            // one mechanism per request: the broker refuses two changes to one user in a request
+            for (var mechanism : List.of(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256,
+                    org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512)) {
+                admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                        user, new org.apache.kafka.clients.admin.ScramCredentialInfo(mechanism, 4096), password)))
+                        .all().get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add SCRAM user " + user, e);
         }
     }
 
@@ -115,6 +158,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
         p.put("controller.listener.names", CONTROLLER);
         p.put("inter.broker.listener.name", "PLAINTEXT");
+        if (saslPort != 0) {
+            p.put("listeners", p.get("listeners") + ",SASL_PLAINTEXT://localhost:" + saslPort);
+            p.put("advertised.listeners", p.get("advertised.listeners") + ",SASL_PLAINTEXT://localhost:" + saslPort);
+            p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+            p.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+            StringBuilder plain = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            plainUsers.forEach((user, password) -> plain.append(" user_").append(user).append("=\"").append(password).append('"'));
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", plain.append(';').toString());
+            String scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+            p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config", scram);
+            p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config", scram);
+        }
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "4");
         p.put("auto.create.topics.enable", "false");
@@ -185,9 +240,16 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
-                var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
-                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    return;
+                try {
+                    var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+                    if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    // the new topic has not reached the broker's metadata cache yet
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
                 }
                 Thread.sleep(50);
             }

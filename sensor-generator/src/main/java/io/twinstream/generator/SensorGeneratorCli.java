@@ -34,6 +34,7 @@ public final class SensorGeneratorCli {
               --labels-topic NAME              topic for fault labels (default: none)
               --labels-file FILE               JSON-lines file for fault labels (default: none)
               --kafka.<key> VALUE              any Kafka producer setting, e.g. --kafka.security.protocol SASL_SSL
+              --kafka-properties-file FILE     Kafka producer settings from a properties file (credentials)
               --seed N                         random seed (default 42)
               --assets N                       fleet size (default 200)
               --sites N                        number of sites (default 8)
@@ -139,6 +140,13 @@ public final class SensorGeneratorCli {
         if (out.equals("kafka")) {
             Map<String, Object> props = new HashMap<>();
             props.put("bootstrap.servers", a.getOrDefault("bootstrap-servers", "localhost:9092"));
+            if (a.containsKey("kafka-properties-file")) {
+                java.util.Properties file = new java.util.Properties();
+                try (var r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(a.get("kafka-properties-file")))) {
+                    file.load(r);
+                }
+                file.forEach((k, v) -> props.put(k.toString(), v));
+            }
             a.forEach((k, v) -> {
                 if (k.startsWith("kafka.")) {
                     props.put(k.substring("kafka.".length()), v);

@@ -28,6 +28,9 @@ public final class PipelineConfig implements Serializable {
     /** Every setting with its default. */
     public enum Key {
         BOOTSTRAP_SERVERS("kafka.bootstrap-servers", "localhost:9092", "Kafka brokers"),
+        KAFKA_PROPERTIES_FILE("kafka.properties-file", "",
+                "a Java properties file of Kafka client settings for every consumer and producer (credentials "
+                        + "from a mounted Secret: sasl.jaas.config, ssl.truststore.password, ...); never printed"),
         GROUP_ID("kafka.group-id", "twinstream-pipeline", "consumer group of the telemetry source"),
         STARTING_OFFSETS("kafka.starting-offsets", "committed-or-earliest",
                 "where a fresh job starts: committed-or-earliest, earliest or latest"),
@@ -237,6 +240,14 @@ public final class PipelineConfig implements Serializable {
     /** Kafka client settings to pass to every consumer and producer (security, timeouts, ...). */
     public Properties kafkaProperties() {
         Properties p = new Properties();
+        String file = get(Key.KAFKA_PROPERTIES_FILE).trim();
+        if (!file.isEmpty()) {
+            try (Reader r = Files.newBufferedReader(Path.of(file))) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read kafka.properties-file " + file + ": " + e.getClass().getSimpleName());
+            }
+        }
         values.forEach((k, v) -> {
             if (k.startsWith(KAFKA_PASSTHROUGH)) {
                 p.setProperty(k.substring(KAFKA_PASSTHROUGH.length()), v);

@@ -83,6 +83,27 @@ class DigitalTwinFunctionTest {
     }
 
     @Test
+    void anAssetNotUpdatedForTheStateTtlIsDroppedFromState() throws Exception {
+        open();
+        harness.setStateTtlProcessingTime(0);
+        send(reading(PUMP, 1, 1_000, 100));
+        send(reading(PUMP, 2, 2_000, 110));
+        assertThat(snapshots()).isNotEmpty();
+
+        harness.setStateTtlProcessingTime(TWIN.stateTtlMs() + 1);
+        // its pending liveness timer finds nothing and does nothing
+        int before = snapshots().size();
+        harness.processWatermark(20_000);
+        assertThat(snapshots()).hasSize(before);
+        assertThat(side(harness, DigitalTwinFunction.ALERTS)).isEmpty();
+
+        // a reading after that starts a new twin (kept, it would be the third reading, back from OFFLINE)
+        send(reading(PUMP, 3, 21_000, 120));
+        assertThat(last().eventsAccepted()).isEqualTo(1);
+        assertThat(last().firstSeen()).isEqualTo(21_000L);
+    }
+
+    @Test
     void duplicatesAreDroppedAndDoNotChangeTheTwin() throws Exception {
         open();
         send(reading(PUMP, 1, 1_000, 100));
