@@ -15,7 +15,6 @@ import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.Telemetry;
 import io.twinstream.schemas.TwinSnapshot;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import io.twinstream.schemas.AssetStatus;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -60,9 +59,6 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     public static final OutputTag<AnomalyScore> SCORES =
             new OutputTag<>("anomaly-scores", TypeInformation.of(AnomalyScore.class));
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
-
-    private static final Comparator<Telemetry> EVENT_ORDER =
-            Comparator.comparingLong(Telemetry::timestamp).thenComparingLong(Telemetry::seq);
 
     private final TwinLogic twin;
     private final Scoring scoring;
@@ -213,10 +209,15 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     private static void insertInOrder(List<Telemetry> pending, Telemetry t) {
         int i = pending.size();
-        while (i > 0 && EVENT_ORDER.compare(pending.get(i - 1), t) > 0) {
+        while (i > 0 && after(pending.get(i - 1), t)) {
             i--;
         }
         pending.add(i, t);
+    }
+
+    /** Event order (time, then sequence number); by hand, it runs for every reading. */
+    private static boolean after(Telemetry a, Telemetry b) {
+        return a.timestamp() > b.timestamp() || a.timestamp() == b.timestamp() && a.seq() > b.seq();
     }
 
     @Override

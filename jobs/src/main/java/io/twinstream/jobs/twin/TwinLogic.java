@@ -86,7 +86,7 @@ public final class TwinLogic implements Serializable {
     /** Applies an admitted reading, in event-time order. */
     public void apply(String assetId, TwinState s, Telemetry t, Consumer<TwinSnapshot> out) {
         AssetModel model = models.get(t.assetType());
-        s.assetType = t.assetType();
+        s.assetType = model.type(); // the model's own instance: its hash is computed once, not per reading
         s.siteId = t.siteId();
         s.lastSeen = Math.max(s.lastSeen, t.timestamp());
         if (s.firstSeen == null) {

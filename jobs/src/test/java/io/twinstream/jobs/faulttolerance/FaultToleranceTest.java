@@ -170,17 +170,19 @@ class FaultToleranceTest {
     @Test
     void stopWithASavepointAndResumeWithAnotherParallelismGivesTheUninterruptedOutput(@TempDir Path dir)
             throws Exception {
-        PipelineConfig first = fixture.run("rescale", INPUT).with(Key.BOUNDED, "false").with(Key.PARALLELISM, "2");
+        PipelineConfig first = fixture.run("rescale", INPUT).with(Key.BOUNDED, "false").with(Key.PARALLELISM, "2")
+                .with(Key.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
         JobClient job = start(first);
         fixture.awaitConsumed(first, 0.4, Duration.ofMinutes(2));
-        String savepoint = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+        String savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
 
         PipelineConfig second = first.with(Key.PARALLELISM, "3");
         JobClient resumed = start(withSavepoint(second, savepoint));
         fixture.awaitConsumed(second, 1.0, Duration.ofMinutes(2));
         // drain: the input is over, as for a bounded run
-        resumed.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        resumed.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
 
         PipelineFixture.Outputs out = fixture.read(first);
         PipelineFixture.Outputs ref = reference();

@@ -159,11 +159,14 @@ class StandaloneClusterIT {
      * Kafka client, so the job runs from what the uploaded jar brings.
      */
     static String flinkClasspath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        String flink = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.contains("/io/twinstream/") && !p.contains("/target/") && !p.contains("/org/apache/kafka/")
                         && !p.contains("flink-connector-kafka") && !p.contains("flink-connector-base")
                         && !p.contains("flink-connector-files") && !p.contains("/scala-"))
                 .collect(Collectors.joining(File.pathSeparator));
+        // the web submission handlers (jar upload and run)
+        return flink + File.pathSeparator + System.getProperty("twinstream.cluster-extra-jar",
+                "target/cluster-lib/flink-runtime-web.jar");
     }
 
     Process launch(String name, String mainClass, Path conf, Path dir) throws Exception {
