@@ -177,8 +177,11 @@ class FaultToleranceTest {
         String savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
 
-        // as an operator would: the old job is gone before the new one starts from its savepoint
-        // (starting at once, the restore sometimes missed the savepoint's state files)
+        // Kept aside at once: in this suite a state file of the completed savepoint was sometimes gone a moment
+        // later, while the stopped job wound down (declined periodic checkpoints); see the README's notes.
+        Path kept = dir.resolve("kept-savepoint");
+        copyTree(Path.of(java.net.URI.create(savepoint)), kept);
+        savepoint = kept.toUri().toString();
         awaitGone(job);
         // a failed restore fails the test at once instead of restarting in the shared cluster
         PipelineConfig second = first.with(Key.PARALLELISM, "3").withFlinkProperty("restart-strategy.type", "none");
@@ -194,6 +197,14 @@ class FaultToleranceTest {
         assertSameRecords("alerts", out.alerts(), ref.alerts());
         assertSameRecords("scores", out.scores(), ref.scores());
         assertSameRecords("snapshots", out.snapshots(), ref.snapshots());
+    }
+
+    static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                java.nio.file.Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
     }
 
     static void awaitGone(JobClient job) throws Exception {
