@@ -171,17 +171,16 @@ class FaultToleranceTest {
     void stopWithASavepointAndResumeWithAnotherParallelismGivesTheUninterruptedOutput(@TempDir Path dir)
             throws Exception {
         PipelineConfig first = fixture.run("rescale", INPUT).with(Key.BOUNDED, "false").with(Key.PARALLELISM, "2")
-                .with(Key.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
+                .with(Key.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString())
+                // on the heap backend this restore sometimes missed one of the savepoint's state files, a file
+                // its metadata names but that was never in the savepoint directory (not explained yet; README)
+                .with(Key.STATE_BACKEND, "rocksdb");
         JobClient job = start(first);
         fixture.awaitConsumed(first, 0.4, Duration.ofMinutes(2));
         String savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
 
-        // Kept aside at once: in this suite a state file of the completed savepoint was sometimes gone a moment
-        // later, while the stopped job wound down (declined periodic checkpoints); see the README's notes.
-        Path kept = dir.resolve("kept-savepoint");
-        copyTree(Path.of(java.net.URI.create(savepoint)), kept);
-        savepoint = kept.toUri().toString();
+        // as an operator would: the old job is gone before the new one starts from its savepoint
         awaitGone(job);
         // a failed restore fails the test at once instead of restarting in the shared cluster
         PipelineConfig second = first.with(Key.PARALLELISM, "3").withFlinkProperty("restart-strategy.type", "none");
@@ -197,14 +196,6 @@ class FaultToleranceTest {
         assertSameRecords("alerts", out.alerts(), ref.alerts());
         assertSameRecords("scores", out.scores(), ref.scores());
         assertSameRecords("snapshots", out.snapshots(), ref.snapshots());
-    }
-
-    static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (var paths = java.nio.file.Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                java.nio.file.Files.copy(p, to.resolve(from.relativize(p).toString()));
-            }
-        }
     }
 
     static void awaitGone(JobClient job) throws Exception {
@@ -227,15 +218,20 @@ class FaultToleranceTest {
     @Test
     void aBrokerRestartMidRunIsRecoveredFromByItselfWithNothingLost() throws Exception {
         PipelineFixture.Outputs ref = reference();
-        PipelineConfig c = fixture.run("broker-restart", INPUT);
-        JobClient job = start(c);
-        fixture.awaitConsumed(c, 0.3, Duration.ofMinutes(2));
-        kafka.stop();
-        Thread.sleep(3_000);
-        kafka.start();
-        job.getJobExecutionResult().get(4, TimeUnit.MINUTES);
-
-        PipelineFixture.Outputs out = fixture.read(c);
+        // a broker of its own with the same input: the shared one is not restarted under the other tests
+        PipelineFixture.Outputs out;
+        try (EmbeddedKafka own = EmbeddedKafka.startTemporary()) {
+            PipelineFixture f = new PipelineFixture(own);
+            f.produce(PipelineFixture.fleet(11, 12, 20).allTransportFaults(0.002).build(), INPUT);
+            PipelineConfig c = f.run("broker-restart", INPUT);
+            JobClient job = start(c);
+            f.awaitConsumed(c, 0.3, Duration.ofMinutes(2));
+            own.stop();
+            Thread.sleep(3_000);
+            own.start();
+            job.getJobExecutionResult().get(4, TimeUnit.MINUTES);
+            out = f.read(c);
+        }
         assertThat(out.deadLetters()).isEqualTo(ref.deadLetters());
         assertSameRecords("alerts", out.alerts(), ref.alerts());
         assertSameRecords("scores", out.scores(), ref.scores());
