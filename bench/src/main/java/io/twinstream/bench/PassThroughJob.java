@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -24,7 +23,7 @@ final class PassThroughJob {
         io.telemetry(env)
                 .filter(new Valid()).name("valid")
                 .map(new ToTelemetry()).name("to-telemetry")
-                .keyBy(new ByAsset(), Types.STRING)
+                .keyBy(new TwinPipeline.ByReadingAsset(), Types.STRING)
                 .map(new Identity()).name(OPERATOR)
                 .sinkTo(io.sink(outputTopic, Telemetry.class, t -> t.assetId().getBytes(StandardCharsets.UTF_8), OPERATOR))
                 .name("pass-through-sink");
@@ -41,13 +40,6 @@ final class PassThroughJob {
         @Override
         public Telemetry map(Ingested in) {
             return in.telemetry();
-        }
-    }
-
-    static final class ByAsset implements KeySelector<Telemetry, String> {
-        @Override
-        public String getKey(Telemetry t) {
-            return t.assetId();
         }
     }
 

@@ -84,7 +84,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("twinstream-kafka-"), true, 0, Map.of());
             kafka.saslPort = freePort();
-            USED_PORTS.add(kafka.saslPort);
             kafka.plainUsers = Map.copyOf(plainUsers);
             kafka.start();
             return kafka;
