@@ -19,6 +19,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.Uuid;
@@ -227,7 +229,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
 
-    /** Creates a topic unless it exists, and waits until every partition has a leader. */
+    /** Creates a topic unless it exists, and waits until every partition is online (writable). */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = admin()) {
             try {
@@ -237,22 +239,27 @@ public final class EmbeddedKafka implements AutoCloseable {
                     throw new IllegalStateException("cannot create topic " + name, e.getCause());
                 }
             }
+            // A leader in the metadata is not enough: until the partition is online in the broker's
+            // replica manager a produce can fail. An idempotent producer whose first batch fails there
+            // while its next batches land gets stuck on OutOfOrderSequence until delivery.timeout.ms,
+            // so wait until every partition answers a ListOffsets, which the leader's log serves.
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            for (int i = 0; i < partitions; i++) {
+                latest.put(new TopicPartition(name, i), OffsetSpec.latest());
+            }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 try {
-                    var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
-                    if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                        return;
-                    }
+                    admin.listOffsets(latest).all().get();
+                    return;
                 } catch (ExecutionException e) {
-                    // the new topic has not reached the broker's metadata cache yet
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
                         throw e;
                     }
                 }
                 Thread.sleep(50);
             }
-            throw new IllegalStateException("topic " + name + " has partitions without a leader");
+            throw new IllegalStateException("topic " + name + " has partitions that are not online");
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe topic " + name, e.getCause());
         } catch (InterruptedException e) {

@@ -2,13 +2,18 @@ package io.twinstream.jobs.io;
 
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.config.PipelineConfig.Key;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 
 /** The pipeline's topics and their settings; the snapshot topic is compacted. */
 public final class Topics {
@@ -38,6 +43,35 @@ public final class Topics {
         }
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get();
+            awaitOnline(admin, missing, Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * Waits until every partition of new topics answers a ListOffsets, i.e. is online in its leader.
+     * Producing before that can strand an idempotent producer: a first batch refused by a partition
+     * that is not yet online, then later batches accepted, leaves it retrying an out-of-order sequence
+     * until {@code delivery.timeout.ms}.
+     */
+    static void awaitOnline(Admin admin, List<NewTopic> topics, Duration timeout)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (NewTopic t : topics) {
+            for (int i = 0; i < t.numPartitions(); i++) {
+                latest.put(new TopicPartition(t.name(), i), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50);
         }
     }
 }
