@@ -43,6 +43,7 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 public final class EmbeddedPipeline implements AutoCloseable {
     public static final int DEFAULT_WEB_PORT = 8081;
+    public static final int DEFAULT_KAFKA_PORT = 9092;
 
     /** Demo defaults on top of the generator's: faults soon, a few transport faults. */
     static final Map<String, String> DEMO_GENERATOR_DEFAULTS = Map.of(
@@ -68,7 +69,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
             int parallelism) throws Exception {
         this.webPort = webPort;
         boolean external = pipelineArgs.containsKey(Key.BOOTSTRAP_SERVERS.name);
-        kafka = external ? null : EmbeddedKafka.startTemporary();
+        kafka = external ? null : startBroker();
         Map<String, String> settings = new LinkedHashMap<>(pipelineArgs);
         if (!external) {
             settings.put(Key.BOOTSTRAP_SERVERS.name, kafka.bootstrapServers());
@@ -113,6 +114,21 @@ public final class EmbeddedPipeline implements AutoCloseable {
         viewFeeder = new Thread(this::feedView, "live-view");
         viewFeeder.setDaemon(true);
         viewFeeder.start();
+    }
+
+    /**
+     * The embedded broker listens on localhost:9092 when that port is free, the default of every other command
+     * ({@code twinstream sql}, {@code job}, {@code generator}), so they reach the running demo without settings.
+     */
+    static EmbeddedKafka startBroker() {
+        int port = DEFAULT_KAFKA_PORT;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("localhost"))) {
+            probe.setReuseAddress(true);
+        } catch (java.io.IOException taken) {
+            System.out.println("port " + port + " is taken: the embedded broker uses a free port (see the header)");
+            port = 0;
+        }
+        return EmbeddedKafka.startTemporary(port, Map.of());
     }
 
     private static KafkaConsumer<byte[], byte[]> viewConsumer(Properties client) {

@@ -113,7 +113,18 @@ public final class PipelineConfig implements Serializable {
         TRANSACTIONAL_ID_PREFIX("sink.transactional-id-prefix", "twinstream",
                 "stable prefix of the sinks' transactional ids (exactly-once)"),
         TRANSACTION_TIMEOUT("sink.transaction-timeout", "10 min",
-                "Kafka transaction timeout; must exceed the checkpoint interval and stay under the broker's max");
+                "Kafka transaction timeout; must exceed the checkpoint interval and stay under the broker's max"),
+        POSTGRES_URL("postgres.url", "jdbc:postgresql://localhost:5432/twinstream",
+                "PostgreSQL sink: JDBC URL of the database holding twin_snapshots and alerts"),
+        POSTGRES_USER("postgres.user", "twinstream", "PostgreSQL sink: user"),
+        POSTGRES_PASSWORD("postgres.password", "", "PostgreSQL sink: password (or TWINSTREAM_POSTGRES_PASSWORD)"),
+        POSTGRES_CREATE_TABLES("postgres.create-tables", "true",
+                "PostgreSQL sink: create the tables and indexes (CREATE ... IF NOT EXISTS) before starting"),
+        POSTGRES_BATCH_ROWS("postgres.batch-rows", "500", "PostgreSQL sink: rows buffered per batch of upserts"),
+        POSTGRES_FLUSH_INTERVAL("postgres.flush-interval", "1 s",
+                "PostgreSQL sink: longest time a row waits in the buffer (buffers are also flushed at checkpoints)"),
+        POSTGRES_MAX_RETRIES("postgres.max-retries", "5",
+                "PostgreSQL sink: retries of a failed batch before the job fails over and replays from its checkpoint");
 
         public final String name;
         public final String defaultValue;

@@ -1,0 +1,45 @@
+-- PostgreSQL tables that twinstream's PostgreSQL sink job keeps current (upserts by primary key).
+-- Times are UTC timestamps (event time); JSON columns hold the per-sensor detail as the topics carry it.
+-- `bin/twinstream postgres-sink` runs this file first unless --postgres.create-tables false.
+
+CREATE TABLE IF NOT EXISTS twin_snapshots (
+    asset_id             TEXT PRIMARY KEY,
+    asset_type           TEXT NOT NULL,
+    site_id              TEXT NOT NULL,
+    status               TEXT NOT NULL,          -- ONLINE, STALE or OFFLINE
+    first_seen           TIMESTAMP,
+    last_seen            TIMESTAMP NOT NULL,     -- event time of the newest accepted reading
+    last_seq             BIGINT NOT NULL,
+    events_accepted      BIGINT NOT NULL,
+    duplicates_dropped   BIGINT NOT NULL,
+    out_of_range_sensors INTEGER NOT NULL,
+    health               DOUBLE PRECISION,       -- 1 - latest window anomaly score; NULL before the first score
+    open_alerts          INTEGER,
+    snapshot_time        TIMESTAMP NOT NULL,
+    reason               TEXT NOT NULL,
+    sensors              JSONB NOT NULL,         -- {sensor: {lastValue, lastTimestamp, count, mean, stddev, min, max, ...}}
+    maintenance          JSONB                   -- {sensor: {score, detector, trendPerHour, rulSeconds, ...}}
+);
+CREATE INDEX IF NOT EXISTS twin_snapshots_site ON twin_snapshots (site_id);
+
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id       TEXT PRIMARY KEY,
+    asset_id       TEXT NOT NULL,
+    asset_type     TEXT NOT NULL,
+    site_id        TEXT NOT NULL,
+    kind           TEXT NOT NULL,                -- ANOMALY or OFFLINE
+    state          TEXT NOT NULL,                -- OPENED, UPDATED or RESOLVED (the latest event)
+    severity       TEXT NOT NULL,                -- WARNING or CRITICAL
+    sensor         TEXT,
+    detector       TEXT,
+    score          DOUBLE PRECISION NOT NULL,
+    observed       DOUBLE PRECISION,
+    expected       DOUBLE PRECISION,
+    reason         TEXT NOT NULL,
+    started_at     TIMESTAMP NOT NULL,
+    updated_at     TIMESTAMP NOT NULL,
+    resolved_at    TIMESTAMP,
+    current_values JSONB
+);
+CREATE INDEX IF NOT EXISTS alerts_asset ON alerts (asset_id);
+CREATE INDEX IF NOT EXISTS alerts_open ON alerts (severity) WHERE state <> 'RESOLVED';

@@ -1,0 +1,96 @@
+-- Flink SQL tables over twinstream's sink topics. ${...} placeholders are filled in from the pipeline
+-- configuration (kafka.bootstrap-servers, kafka.properties-file, topics.*) by io.twinstream.analytics.SqlScripts;
+-- ${kafka.properties} becomes the client settings as 'properties.*' options, reading committed records only.
+-- ${scan.bounded-mode} is latest-offset for a query (the scan stops at each partition's end when the query
+-- starts, so it answers for "now" and finishes) and unbounded for the PostgreSQL sink job.
+
+-- The current twin of every asset: the compacted snapshot topic as a table keyed by asset id.
+CREATE TABLE twins (
+  assetId           STRING,
+  schemaVersion     INT,
+  assetType         STRING,
+  siteId            STRING,
+  status            STRING,        -- ONLINE, STALE or OFFLINE
+  firstSeen         BIGINT,        -- epoch ms
+  lastSeen          BIGINT,        -- epoch ms, event time of the newest accepted reading
+  lastSeq           BIGINT,
+  eventsAccepted    BIGINT,
+  duplicatesDropped BIGINT,
+  outOfRangeSensors INT,
+  sensors           MAP<STRING, ROW<lastValue DOUBLE, lastTimestamp BIGINT, `count` BIGINT, mean DOUBLE,
+                      stddev DOUBLE, `min` DOUBLE, `max` DOUBLE, outOfRange BOOLEAN, outOfRangeCount BIGINT>>,
+  snapshotTime      BIGINT,
+  reason            STRING,
+  health            DOUBLE,        -- 1 - the latest window anomaly score; NULL before the first score
+  openAlerts        INT,
+  maintenance       MAP<STRING, ROW<score DOUBLE, detector STRING, observed DOUBLE, expected DOUBLE, samples INT,
+                      trendPerHour DOUBLE, rulSeconds DOUBLE>>,
+  lastSeenAt AS TO_TIMESTAMP_LTZ(lastSeen, 3),
+  PRIMARY KEY (assetId) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = '${topics.snapshots}',
+  ${kafka.properties}
+  'key.format' = 'raw',
+  'value.format' = 'json',
+  'scan.bounded.mode' = '${scan.bounded-mode}'
+);
+
+-- Every alert lifecycle event (OPENED, UPDATED, RESOLVED), in the order they were written.
+CREATE TABLE alert_events (
+  alertId       STRING,
+  schemaVersion INT,
+  assetId       STRING,
+  assetType     STRING,
+  siteId        STRING,
+  kind          STRING,            -- ANOMALY or OFFLINE
+  state         STRING,            -- OPENED, UPDATED or RESOLVED
+  severity      STRING,            -- WARNING or CRITICAL
+  sensor        STRING,
+  detector      STRING,
+  score         DOUBLE,
+  observed      DOUBLE,
+  expected      DOUBLE,
+  reason        STRING,
+  startedAt     BIGINT,            -- epoch ms
+  updatedAt     BIGINT,
+  resolvedAt    BIGINT,            -- NULL while open
+  currentValues MAP<STRING, DOUBLE>
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topics.alerts}',
+  ${kafka.properties}
+  'format' = 'json',
+  'scan.startup.mode' = 'earliest-offset',
+  'scan.bounded.mode' = '${scan.bounded-mode}'
+);
+
+-- The latest state of every alert (incident), keyed by alert id.
+CREATE TABLE alerts (
+  alertId       STRING,
+  schemaVersion INT,
+  assetId       STRING,
+  assetType     STRING,
+  siteId        STRING,
+  kind          STRING,
+  state         STRING,
+  severity      STRING,
+  sensor        STRING,
+  detector      STRING,
+  score         DOUBLE,
+  observed      DOUBLE,
+  expected      DOUBLE,
+  reason        STRING,
+  startedAt     BIGINT,
+  updatedAt     BIGINT,
+  resolvedAt    BIGINT,
+  currentValues MAP<STRING, DOUBLE>,
+  PRIMARY KEY (alertId) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = '${topics.alerts}',
+  ${kafka.properties}
+  'key.format' = 'raw',
+  'value.format' = 'json',
+  'scan.bounded.mode' = '${scan.bounded-mode}'
+);

@@ -1,0 +1,187 @@
+package io.twinstream.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.kafka.EmbeddedKafka;
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.Json;
+import io.twinstream.schemas.TwinSnapshot;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The PostgreSQL sink job on a MiniCluster, from the real broker into a real PostgreSQL server: a TaskManager is
+ * killed mid-run, the job restarts from its checkpoint, and the tables end equal to the compacted topics.
+ */
+class PostgresSinkTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(2).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    @Test
+    void afterATaskManagerFailureAndRestartTheTablesEqualTheCompactedTopics(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary(); PostgresServer pg = PostgresServer.start()) {
+            PipelineConfig pipeline = TwinOutputs.prepare(kafka, "pg");
+            PipelineConfig sink = pipeline
+                    .with(Key.POSTGRES_URL, pg.jdbcUrl()).with(Key.POSTGRES_USER, pg.user())
+                    .with(Key.BOUNDED, "false").with(Key.PARALLELISM, "2").with(Key.CHECKPOINT_INTERVAL, "500 ms")
+                    .with(Key.POSTGRES_BATCH_ROWS, "20");
+            PostgresSinkJob.createTables(sink);
+            // the sink job first, on empty topics; then the pipeline fills them while it runs
+            JobClient job = PostgresSinkJob.build(StreamExecutionEnvironment.getExecutionEnvironment(), sink)
+                    .execute(PostgresSinkJob.NAME).getJobClient().orElseThrow();
+            JobClient twinPipeline = TwinOutputs.start(pipeline);
+
+            // mid-stream, both TaskManagers die; two fresh ones take over and both jobs restart from checkpoints
+            awaitRows(pg, 4, Duration.ofMinutes(2));
+            cluster.terminateTaskManager(0).get();
+            cluster.terminateTaskManager(1).get();
+            cluster.startTaskManager();
+            cluster.startTaskManager();
+            twinPipeline.getJobExecutionResult().get(3, java.util.concurrent.TimeUnit.MINUTES);
+
+            Map<String, TwinSnapshot> twins = TwinOutputs.twins(pipeline);
+            Map<String, Alert> alerts = TwinOutputs.alerts(pipeline);
+            Map<String, String> expectedTwins = new TreeMap<>();
+            twins.values().forEach(t -> expectedTwins.put(t.assetId(), twinRow(t)));
+            Map<String, String> expectedAlerts = new TreeMap<>();
+            alerts.values().forEach(a -> expectedAlerts.put(a.alertId(), alertRow(a)));
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            Map<String, String> actualTwins = Map.of();
+            Map<String, String> actualAlerts = Map.of();
+            while (System.nanoTime() < deadline) {
+                actualTwins = query(pg, "SELECT * FROM twin_snapshots", PostgresSinkTest::twinRow);
+                actualAlerts = query(pg, "SELECT * FROM alerts", PostgresSinkTest::alertRow);
+                if (actualTwins.equals(expectedTwins) && actualAlerts.equals(expectedAlerts)) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            JobID id = job.getJobID();
+            var graph = cluster.getExecutionGraph(id).get();
+            job.cancel().get();
+            assertThat(graph.getStatusTimestamp(JobStatus.RESTARTING)).as("the job restarted after the failure").isPositive();
+            assertThat(actualTwins).isEqualTo(expectedTwins);
+            assertThat(actualAlerts).isEqualTo(expectedAlerts);
+            assertThat(expectedAlerts.values()).anyMatch(r -> r.contains("RESOLVED"));
+        }
+    }
+
+    interface RowFormat {
+        String format(ResultSet rs) throws SQLException;
+    }
+
+    static Map<String, String> query(PostgresServer pg, String sql, RowFormat format) throws SQLException {
+        Map<String, String> rows = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "");
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), format.format(rs));
+            }
+        }
+        return rows;
+    }
+
+    static void awaitRows(PostgresServer pg, int n, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (query(pg, "SELECT asset_id FROM twin_snapshots", rs -> "").size() >= n) {
+                    return;
+                }
+            } catch (SQLException e) {
+                // the table is being created
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no rows reached PostgreSQL in time");
+    }
+
+    // One comparable line per row, from the database and from the topic alike; JSON compared as trees.
+
+    static String twinRow(ResultSet rs) throws SQLException {
+        return String.join("|", rs.getString("asset_type"), rs.getString("site_id"), rs.getString("status"),
+                millis(rs.getTimestamp("first_seen")), millis(rs.getTimestamp("last_seen")), rs.getString("last_seq"),
+                rs.getString("events_accepted"), rs.getString("duplicates_dropped"), rs.getString("out_of_range_sensors"),
+                String.valueOf(rs.getObject("health")), String.valueOf(rs.getObject("open_alerts")),
+                millis(rs.getTimestamp("snapshot_time")), rs.getString("reason"),
+                tree(rs.getString("sensors")), tree(rs.getString("maintenance")));
+    }
+
+    static String twinRow(TwinSnapshot t) {
+        return String.join("|", t.assetType(), t.siteId(), t.status().name(), String.valueOf(t.firstSeen()),
+                String.valueOf(t.lastSeen()), String.valueOf(t.lastSeq()), String.valueOf(t.eventsAccepted()),
+                String.valueOf(t.duplicatesDropped()), String.valueOf(t.outOfRangeSensors()), String.valueOf(t.health()),
+                String.valueOf(t.openAlerts()), String.valueOf(t.snapshotTime()), t.reason().name(),
+                tree(Json.MAPPER.valueToTree(t.sensors())), tree(Json.MAPPER.valueToTree(t.maintenance())));
+    }
+
+    static String alertRow(ResultSet rs) throws SQLException {
+        return String.join("|", rs.getString("asset_id"), rs.getString("asset_type"), rs.getString("site_id"),
+                rs.getString("kind"), rs.getString("state"), rs.getString("severity"), rs.getString("sensor"),
+                rs.getString("detector"), String.valueOf(rs.getDouble("score")), String.valueOf(rs.getDouble("observed")),
+                String.valueOf(rs.getDouble("expected")), rs.getString("reason"), millis(rs.getTimestamp("started_at")),
+                millis(rs.getTimestamp("updated_at")), millis(rs.getTimestamp("resolved_at")),
+                tree(rs.getString("current_values")));
+    }
+
+    static String alertRow(Alert a) {
+        return String.join("|", a.assetId(), a.assetType(), a.siteId(), a.kind().name(), a.state().name(),
+                a.severity().name(), a.sensor(), a.detector() == null ? null : a.detector().name(),
+                String.valueOf(a.score()), String.valueOf(a.observed()), String.valueOf(a.expected()), a.reason(),
+                String.valueOf(a.startedAt()), String.valueOf(a.updatedAt()), String.valueOf(a.resolvedAt()),
+                tree(Json.MAPPER.valueToTree(a.currentValues())));
+    }
+
+    /** Timestamps are written as UTC wall-clock times (table.local-time-zone = UTC); read them back the same way. */
+    static String millis(Timestamp ts) {
+        return ts == null ? "null" : String.valueOf(ts.toLocalDateTime().toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
+    }
+
+    static String tree(String json) {
+        try {
+            return json == null ? "null" : tree(Json.MAPPER.readTree(json));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A canonical text of a JSON tree: keys sorted, numbers as doubles. */
+    static String tree(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "null";
+        }
+        if (node.isObject()) {
+            Map<String, String> fields = new TreeMap<>();
+            node.fields().forEachRemaining(e -> fields.put(e.getKey(), tree(e.getValue())));
+            return fields.toString();
+        }
+        if (node.isNumber()) {
+            return String.valueOf(node.doubleValue());
+        }
+        return node.asText();
+    }
+}

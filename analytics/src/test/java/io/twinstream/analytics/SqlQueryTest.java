@@ -1,0 +1,160 @@
+package io.twinstream.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.kafka.EmbeddedKafka;
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AssetStatus;
+import io.twinstream.schemas.SensorScore;
+import io.twinstream.schemas.TwinSnapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The shipped example queries over real pipeline output (upsert-kafka and kafka tables on the real broker, on a
+ * MiniCluster), each checked against the same answer computed directly from the topics.
+ */
+class SqlQueryTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    static EmbeddedKafka kafka;
+    static PipelineConfig config;
+    static Map<String, TwinSnapshot> twins;
+    static Map<String, Alert> alerts;
+
+    @BeforeAll
+    static void producePipelineOutput() throws Exception {
+        kafka = EmbeddedKafka.startTemporary();
+        config = TwinOutputs.produce(kafka, "sql");
+        twins = TwinOutputs.twins(config);
+        alerts = TwinOutputs.alerts(config);
+        assertThat(twins).hasSize(16);
+        assertThat(alerts.values()).extracting(Alert::state).contains(Alert.AlertState.RESOLVED);
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    static QueryResult example(String name) throws Exception {
+        QueryResult r = SqlQuery.run(config, SqlQuery.example(name));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        r.sorted(SqlQuery.sortHint(SqlQuery.example(name))).print(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.out.println(name + ":\n" + out.toString(StandardCharsets.UTF_8));
+        return r;
+    }
+
+    static Map<Object, Row> bySite(QueryResult r, String column) {
+        int i = r.index(column);
+        return r.rows().stream().collect(Collectors.toMap(row -> row.getField(i), row -> row));
+    }
+
+    @Test
+    void fleetHealthBySite() throws Exception {
+        QueryResult r = example("fleet-health-by-site");
+        Map<String, List<TwinSnapshot>> sites = twins.values().stream().collect(Collectors.groupingBy(TwinSnapshot::siteId));
+        assertThat(r.rows()).hasSize(sites.size());
+        Map<Object, Row> rows = bySite(r, "siteId");
+        for (var e : sites.entrySet()) {
+            Row row = rows.get(e.getKey());
+            List<TwinSnapshot> site = e.getValue();
+            assertThat(((Number) row.getField(r.index("assets"))).longValue()).isEqualTo(site.size());
+            assertThat(((Number) row.getField(r.index("online"))).longValue())
+                    .isEqualTo(site.stream().filter(t -> t.status() == AssetStatus.ONLINE).count());
+            assertThat(((Number) row.getField(r.index("offline"))).longValue())
+                    .isEqualTo(site.stream().filter(t -> t.status() == AssetStatus.OFFLINE).count());
+            double meanHealth = site.stream().map(TwinSnapshot::health).filter(Objects::nonNull)
+                    .mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertThat(((Number) row.getField(r.index("mean_health"))).doubleValue()).isCloseTo(meanHealth, within(0.0006));
+            assertThat(((Number) row.getField(r.index("open_alerts"))).longValue()).isEqualTo(
+                    site.stream().map(TwinSnapshot::openAlerts).filter(Objects::nonNull).mapToLong(Integer::longValue).sum());
+        }
+    }
+
+    @Test
+    void openAlertsBySeverity() throws Exception {
+        QueryResult r = example("open-alerts-by-severity");
+        Map<String, Long> expected = alerts.values().stream().filter(a -> a.state() != Alert.AlertState.RESOLVED)
+                .collect(Collectors.groupingBy(a -> a.severity() + "/" + a.kind(), Collectors.counting()));
+        Map<String, Long> actual = new HashMap<>();
+        for (Row row : r.rows()) {
+            actual.put(row.getField(r.index("severity")) + "/" + row.getField(r.index("kind")),
+                    ((Number) row.getField(r.index("open_alerts"))).longValue());
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void meanTimeToResolvePerAssetType() throws Exception {
+        QueryResult r = example("mean-time-to-resolve");
+        Map<String, List<Alert>> resolved = TwinOutputs.alertEvents(config).stream()
+                .filter(a -> a.state() == Alert.AlertState.RESOLVED).collect(Collectors.groupingBy(Alert::assetType));
+        assertThat(resolved).isNotEmpty();
+        assertThat(r.rows()).hasSize(resolved.size());
+        Map<Object, Row> rows = bySite(r, "assetType");
+        for (var e : resolved.entrySet()) {
+            Row row = rows.get(e.getKey());
+            assertThat(((Number) row.getField(r.index("resolved_alerts"))).longValue()).isEqualTo(e.getValue().size());
+            double mean = e.getValue().stream().mapToLong(a -> a.resolvedAt() - a.startedAt()).average().orElseThrow() / 1000;
+            assertThat(((Number) row.getField(r.index("mean_seconds_to_resolve"))).doubleValue()).isCloseTo(mean, within(0.051));
+        }
+    }
+
+    @Test
+    void topAnomalousAssets() throws Exception {
+        QueryResult r = example("top-anomalous-assets");
+        List<Double> expected = twins.values().stream()
+                .filter(t -> t.health() != null && t.maintenance() != null && !t.maintenance().isEmpty())
+                .map(t -> Math.round((1 - t.health()) * 1000) / 1000.0)
+                .sorted(Comparator.reverseOrder()).limit(10).toList();
+        assertThat(r.sorted("anomaly_score desc").column("anomaly_score")).extracting(v -> ((Number) v).doubleValue())
+                .containsExactlyElementsOf(expected);
+        for (Row row : r.rows()) {
+            TwinSnapshot t = twins.get((String) row.getField(r.index("assetId")));
+            SensorScore top = t.maintenance().values().stream().max(Comparator.comparingDouble(SensorScore::score)).orElseThrow();
+            assertThat(t.maintenance().get((String) row.getField(r.index("sensor"))).score()).isEqualTo(top.score());
+        }
+    }
+
+    @Test
+    void assetsPredictedToFailWithinTheHorizon() throws Exception {
+        QueryResult r = example("predicted-failures");
+        Set<String> expected = twins.values().stream()
+                .filter(t -> t.maintenance() != null && t.maintenance().values().stream()
+                        .anyMatch(s -> s.rulSeconds() != null && s.rulSeconds() <= 3600))
+                .map(TwinSnapshot::assetId).collect(Collectors.toSet());
+        assertThat(r.column("assetId")).containsExactlyInAnyOrderElementsOf((Collection) expected);
+    }
+
+    @Test
+    void anAnalystsOwnQueryAndItsErrors() throws Exception {
+        QueryResult r = SqlQuery.run(config, "SELECT assetType, COUNT(*) AS n FROM twins GROUP BY assetType -- per type");
+        assertThat(r.rows().stream().mapToLong(row -> ((Number) row.getField(1)).longValue()).sum()).isEqualTo(twins.size());
+        assertThatThrownBy(() -> SqlQuery.run(config, "SELECT 1; SELECT 2")).hasMessageContaining("one query");
+        assertThatThrownBy(() -> SqlQuery.run(config, "SELECT nope FROM twins")).hasMessageContaining("nope");
+    }
+}
