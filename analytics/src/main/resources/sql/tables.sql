@@ -38,7 +38,7 @@ CREATE TABLE twins (
 
 -- Every alert lifecycle event (OPENED, UPDATED, RESOLVED), in the order they were written.
 CREATE TABLE alert_events (
-  alertId       STRING,
+  alertId       STRING NOT NULL,  -- the key of the alerts table below
   schemaVersion INT,
   assetId       STRING,
   assetType     STRING,
@@ -65,26 +65,8 @@ CREATE TABLE alert_events (
   'scan.bounded.mode' = '${scan.bounded-mode}'
 );
 
--- The latest state of every alert (incident), keyed by alert id.
+-- The latest state of every alert (incident), keyed by alert id: the columns of alert_events, upserted.
 CREATE TABLE alerts (
-  alertId       STRING,
-  schemaVersion INT,
-  assetId       STRING,
-  assetType     STRING,
-  siteId        STRING,
-  kind          STRING,
-  state         STRING,
-  severity      STRING,
-  sensor        STRING,
-  detector      STRING,
-  score         DOUBLE,
-  observed      DOUBLE,
-  expected      DOUBLE,
-  reason        STRING,
-  startedAt     BIGINT,
-  updatedAt     BIGINT,
-  resolvedAt    BIGINT,
-  currentValues MAP<STRING, DOUBLE>,
   PRIMARY KEY (alertId) NOT ENFORCED
 ) WITH (
   'connector' = 'upsert-kafka',
@@ -93,4 +75,4 @@ CREATE TABLE alerts (
   'key.format' = 'raw',
   'value.format' = 'json',
   'scan.bounded.mode' = '${scan.bounded-mode}'
-);
+) LIKE alert_events (EXCLUDING OPTIONS);
