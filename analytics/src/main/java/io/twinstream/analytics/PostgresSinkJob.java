@@ -55,7 +55,7 @@ public final class PostgresSinkJob {
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         tables.getConfig().set("table.local-time-zone", "UTC");
         Map<String, String> values = new java.util.HashMap<>(SqlScripts.values(config, config.flag(Key.BOUNDED)));
-        values.put(Key.POSTGRES_URL.name, url(config));
+        values.put(Key.POSTGRES_URL.name, SqlScripts.quoted(url(config)));
         StatementSet inserts = tables.createStatementSet();
         for (String sql : SqlScripts.statements("tables.sql", values)) {
             tables.executeSql(sql);

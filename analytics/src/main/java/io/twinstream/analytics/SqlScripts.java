@@ -27,8 +27,9 @@ public final class SqlScripts {
     /** Placeholder values: topics, Kafka client settings as {@code 'properties.*'} options, PostgreSQL settings. */
     public static Map<String, String> values(PipelineConfig config, boolean bounded) {
         Map<String, String> v = new LinkedHashMap<>();
+        // every placeholder of the shipped files stands inside a quoted SQL string
         for (Key k : Key.values()) {
-            v.put(k.name, config.get(k));
+            v.put(k.name, quoted(config.get(k)));
         }
         v.put("kafka.properties", kafkaOptions(config.kafkaProperties()));
         v.put("scan.bounded-mode", bounded ? "latest-offset" : "unbounded");
@@ -46,7 +47,12 @@ public final class SqlScripts {
     }
 
     static String literal(String s) {
-        return "'" + s.replace("'", "''") + "'";
+        return "'" + quoted(s) + "'";
+    }
+
+    /** The text of a SQL string literal's content: single quotes doubled. */
+    static String quoted(String s) {
+        return s.replace("'", "''");
     }
 
     /** The statements of a classpath resource under {@code sql/}, comments removed and placeholders filled in. */

@@ -48,6 +48,9 @@ class SqlScriptsTest {
         assertThat(SqlScripts.statements("postgres-sink.sql", SqlScripts.values(c, false)))
                 .filteredOn(s -> s.startsWith("INSERT INTO")).hasSize(2);
         assertThat(SqlScripts.statements("postgres-schema.sql", Map.of())).hasSize(5);
+        PipelineConfig quote = c.with(Key.POSTGRES_PASSWORD, "it's");
+        assertThat(SqlScripts.statements("postgres-sink.sql", SqlScripts.values(quote, false)).get(0))
+                .contains("'password' = 'it''s'");
         for (String name : SqlQuery.EXAMPLES) {
             assertThat(SqlScripts.userStatements(SqlQuery.example(name))).hasSize(1);
             assertThat(SqlQuery.sortHint(SqlQuery.example(name))).isNotBlank();
