@@ -50,13 +50,15 @@ class FaultToleranceTest {
     static EmbeddedKafka kafka;
     static PipelineFixture fixture;
     static final String INPUT = "ft.telemetry";
+    /** The input of every run here; the reference run's output is compared with the others'. */
+    static final GeneratorConfig INPUT_FLEET = PipelineFixture.fleet(11, 12, 20).allTransportFaults(0.002).build();
     static List<GeneratedRecord> input;
 
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.startTemporary();
         fixture = new PipelineFixture(kafka);
-        input = fixture.produce(PipelineFixture.fleet(11, 12, 20).allTransportFaults(0.002).build(), INPUT);
+        input = fixture.produce(INPUT_FLEET, INPUT);
     }
 
     @AfterAll
@@ -230,7 +232,7 @@ class FaultToleranceTest {
         PipelineFixture.Outputs out;
         try (EmbeddedKafka own = EmbeddedKafka.startTemporary()) {
             PipelineFixture f = new PipelineFixture(own);
-            f.produce(PipelineFixture.fleet(11, 12, 20).allTransportFaults(0.002).build(), INPUT);
+            f.produce(INPUT_FLEET, INPUT);
             PipelineConfig c = f.run("broker-restart", INPUT);
             JobClient job = start(c);
             f.awaitConsumed(c, 0.3, Duration.ofMinutes(2));
