@@ -40,14 +40,26 @@ final class JobReport {
         return JSON.readTree(r.body());
     }
 
-    /** Task name and state of every vertex that is neither RUNNING nor FINISHED; empty when all are. */
+    /**
+     * What keeps the job from taking a savepoint: a job state other than RUNNING, or the name and state
+     * of every task that is neither RUNNING nor FINISHED. Empty when there is nothing.
+     */
     List<String> notRunning() throws Exception {
+        JsonNode job = get("");
         List<String> out = new ArrayList<>();
-        for (JsonNode v : get("").path("vertices")) {
-            String status = v.path("status").asText();
-            if (!status.equals("RUNNING") && !status.equals("FINISHED")) {
-                out.add(v.path("name").asText() + "=" + status);
+        if (!job.path("state").asText().equals("RUNNING") || job.path("vertices").isEmpty()) {
+            out.add("job=" + job.path("state").asText("unknown"));
+        }
+        for (JsonNode v : job.path("vertices")) {
+            // subtasks per state: a vertex's aggregate status can say RUNNING while one subtask deploys
+            if (!v.path("tasks").isObject()) {
+                out.add(v.path("name").asText() + ": no subtask counts in " + v);
             }
+            v.path("tasks").properties().forEach(e -> {
+                if (e.getValue().asInt() > 0 && !e.getKey().equals("RUNNING") && !e.getKey().equals("FINISHED")) {
+                    out.add(v.path("name").asText() + ": " + e.getValue().asInt() + " " + e.getKey());
+                }
+            });
         }
         return out;
     }

@@ -45,22 +45,34 @@ public final class PipelineFixture {
     /** Writes the generator's records to {@code topic} (created with 4 partitions). */
     public List<GeneratedRecord> produce(GeneratorConfig config, String topic) throws Exception {
         kafka.createTopic(topic, 4, Map.of());
-        List<GeneratedRecord> sent = new ArrayList<>();
-        try (KafkaRecordSink sink = new KafkaRecordSink(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, null)) {
-            new FleetGenerator(config, AssetModels.builtIn()).run(new RecordSink() {
-                @Override
-                public void send(GeneratedRecord r) throws Exception {
-                    sent.add(r);
-                    sink.send(r);
-                }
-
-                @Override
-                public void flush() throws Exception {
-                    sink.flush();
-                }
-            });
-        }
+        List<GeneratedRecord> sent = generate(config);
+        send(sent, topic);
         return sent;
+    }
+
+    /** The generator's records, in the order it sends them. */
+    public static List<GeneratedRecord> generate(GeneratorConfig config) throws Exception {
+        List<GeneratedRecord> out = new ArrayList<>();
+        new FleetGenerator(config, AssetModels.builtIn()).run(new RecordSink() {
+            @Override
+            public void send(GeneratedRecord r) {
+                out.add(r);
+            }
+
+            @Override
+            public void flush() {}
+        });
+        return out;
+    }
+
+    /** Writes records, in order, to an existing topic. */
+    public void send(List<GeneratedRecord> records, String topic) throws Exception {
+        try (KafkaRecordSink sink = new KafkaRecordSink(Map.of("bootstrap.servers", kafka.bootstrapServers()), topic, null)) {
+            for (GeneratedRecord r : records) {
+                sink.send(r);
+            }
+            sink.flush();
+        }
     }
 
     /** Pipeline settings for one run: its own output topics and consumer group, reading {@code input}. */
