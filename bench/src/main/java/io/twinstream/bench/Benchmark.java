@@ -58,7 +58,8 @@ public final class Benchmark {
     /** What to run; every default is what the README's numbers were measured with. */
     record Options(long seed, long events, int throughputAssets, List<Integer> fleetSizes, List<String> backends,
                    Duration latencyWarmup, Duration latencyMeasure, String checkpointInterval,
-                   String latencyCheckpointInterval, double offeredShare, int parallelism, List<String> phases, Path out) {
+                   String latencyCheckpointInterval, double offeredShare, int parallelism, List<String> phases, Path out,
+                   Map<String, String> flinkProperties) {
 
         static Options parse(Map<String, String> a) {
             return new Options(
@@ -78,7 +79,11 @@ public final class Benchmark {
                     Double.parseDouble(a.getOrDefault("offered-share", "0.2")),
                     Integer.parseInt(a.getOrDefault("parallelism", "2")),
                     List.of(a.getOrDefault("phases", "throughput,latency,scale").split(",")),
-                    Path.of(a.getOrDefault("out", "bench/results")));
+                    Path.of(a.getOrDefault("out", "bench/results")),
+                    // --flink.<key> <value>: a Flink setting for every run (state backend tuning, say)
+                    a.entrySet().stream().filter(e -> e.getKey().startsWith("flink."))
+                            .collect(java.util.stream.Collectors.toMap(e -> e.getKey().substring("flink.".length()),
+                                    Map.Entry::getValue, (x, y) -> y, java.util.TreeMap::new)));
         }
     }
 
@@ -368,7 +373,7 @@ public final class Benchmark {
     }
 
     private PipelineConfig baseConfig(String name) {
-        return PipelineConfig.defaults()
+        PipelineConfig c = PipelineConfig.defaults()
                 .with(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                 .with(Key.GROUP_ID, name)
                 .with(Key.STARTING_OFFSETS, "earliest")
@@ -379,13 +384,19 @@ public final class Benchmark {
                 .with(Key.TRANSACTIONAL_ID_PREFIX, name)
                 .with(Key.PARALLELISM, String.valueOf(options.parallelism()))
                 .with(Key.CHECKPOINT_DIR, work.resolve(name).toUri().toString());
+        for (Map.Entry<String, String> p : options.flinkProperties().entrySet()) {
+            c = c.withFlinkProperty(p.getKey(), p.getValue());
+        }
+        return c;
     }
 
     private static StreamExecutionEnvironment environment(PipelineConfig c, int restPort) {
         Configuration conf = TwinPipeline.flinkConfiguration(c);
         conf.set(RestOptions.PORT, restPort);
         conf.setString("metrics.fetcher.update-interval", "200 ms");
-        conf.setString("taskmanager.memory.managed.size", "1g");
+        if (!conf.containsKey("taskmanager.memory.managed.size")) {
+            conf.setString("taskmanager.memory.managed.size", "1g");
+        }
         return StreamExecutionEnvironment.getExecutionEnvironment(conf);
     }
 
@@ -456,6 +467,7 @@ public final class Benchmark {
         s.put("latencyCheckpointInterval", options.latencyCheckpointInterval());
         s.put("deliveryGuarantee", "exactly-once (throughput and scale runs)");
         s.put("offeredShare", String.valueOf(options.offeredShare()));
+        options.flinkProperties().forEach((k, v) -> s.put("flink." + k, v));
         return s;
     }
 

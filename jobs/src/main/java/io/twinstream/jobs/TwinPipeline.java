@@ -36,6 +36,16 @@ public final class TwinPipeline {
     private TwinPipeline() {}
 
     /**
+     * RocksDB settings for one state value per asset. With a large fleet most lookups go to SST files, and
+     * without bloom filters (Flink's default) each one reads blocks of every file that may hold the key, also
+     * for an asset seen for the first time. Measured (README, Performance): 1,000,000 assets went from 0.43 to
+     * 0.72 of the 1,000-asset rate; heap timers on top changed nothing, so timers stay in RocksDB. A string
+     * key, so a heap-backend job does not load RocksDB classes; a {@code flink.*} setting overrides it.
+     */
+    static final Configuration ROCKSDB_TUNING = Configuration.fromMap(java.util.Map.of(
+            "state.backend.rocksdb.use-bloom-filter", "true"));
+
+    /**
      * The Flink configuration this pipeline runs with: no Kryo fallback, checkpoints, state backend,
      * metrics reporter, parallelism, and any {@code flink.*} pass-through setting. Usable for a local
      * environment as a whole; on a cluster the cluster-level parts (reporters) belong in its config.yaml.
@@ -58,7 +68,11 @@ public final class TwinPipeline {
             c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
             c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, dir + "/savepoints");
         }
-        c.set(StateBackendOptions.STATE_BACKEND, config.get(PipelineConfig.Key.STATE_BACKEND).trim());
+        String backend = config.get(PipelineConfig.Key.STATE_BACKEND).trim();
+        c.set(StateBackendOptions.STATE_BACKEND, backend);
+        if (backend.equalsIgnoreCase("rocksdb")) {
+            c.addAll(ROCKSDB_TUNING);
+        }
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, config.flag(PipelineConfig.Key.INCREMENTAL_CHECKPOINTS));
         String prometheus = config.get(PipelineConfig.Key.PROMETHEUS_PORT).trim();
         if (!prometheus.isEmpty()) {

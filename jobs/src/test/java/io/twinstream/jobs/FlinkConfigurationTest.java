@@ -1,0 +1,38 @@
+package io.twinstream.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.junit.jupiter.api.Test;
+
+/** The Flink settings the pipeline runs with, as Flink's own typed options read them. */
+class FlinkConfigurationTest {
+
+    @Test
+    void kryoIsOffForEveryBackend() {
+        assertThat(TwinPipeline.flinkConfiguration(PipelineConfig.defaults()).get(PipelineOptions.GENERIC_TYPES)).isFalse();
+    }
+
+    @Test
+    void rocksdbGetsBloomFilters() {
+        Configuration c = TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "rocksdb"));
+        assertThat(c.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+    }
+
+    @Test
+    void theHeapBackendGetsNoRocksdbSettings() {
+        Configuration c = TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "hashmap"));
+        assertThat(c.containsKey(RocksDBConfigurableOptions.USE_BLOOM_FILTER.key())).isFalse();
+    }
+
+    @Test
+    void aFlinkPassThroughSettingOverridesTheTuning() {
+        Configuration c = TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "rocksdb")
+                .withFlinkProperty("state.backend.rocksdb.use-bloom-filter", "false"));
+        assertThat(c.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isFalse();
+    }
+}
