@@ -59,7 +59,7 @@ public final class Benchmark {
     record Options(long seed, long events, int throughputAssets, List<Integer> fleetSizes, List<String> backends,
                    Duration latencyWarmup, Duration latencyMeasure, String checkpointInterval,
                    String latencyCheckpointInterval, double offeredShare, int parallelism, List<String> phases, Path out,
-                   Map<String, String> flinkProperties) {
+                   Map<String, String> flinkProperties, Map<String, String> kafkaProperties) {
 
         static Options parse(Map<String, String> a) {
             return new Options(
@@ -80,10 +80,15 @@ public final class Benchmark {
                     Integer.parseInt(a.getOrDefault("parallelism", "2")),
                     List.of(a.getOrDefault("phases", "throughput,latency,scale").split(",")),
                     Path.of(a.getOrDefault("out", "bench/results")),
-                    // --flink.<key> <value>: a Flink setting for every run (state backend tuning, say)
-                    a.entrySet().stream().filter(e -> e.getKey().startsWith("flink."))
-                            .collect(java.util.stream.Collectors.toMap(e -> e.getKey().substring("flink.".length()),
-                                    Map.Entry::getValue, (x, y) -> y, java.util.TreeMap::new)));
+                    // --flink.<key> <value>: a Flink setting for every run (state backend tuning, say);
+                    // --kafka.properties.<key> <value>: a Kafka client setting of the job's sources and sinks
+                    prefixed(a, "flink."), prefixed(a, "kafka.properties."));
+        }
+
+        private static Map<String, String> prefixed(Map<String, String> a, String prefix) {
+            return a.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                    .collect(java.util.stream.Collectors.toMap(e -> e.getKey().substring(prefix.length()),
+                            Map.Entry::getValue, (x, y) -> y, java.util.TreeMap::new));
         }
     }
 
@@ -387,6 +392,9 @@ public final class Benchmark {
         for (Map.Entry<String, String> p : options.flinkProperties().entrySet()) {
             c = c.withFlinkProperty(p.getKey(), p.getValue());
         }
+        for (Map.Entry<String, String> p : options.kafkaProperties().entrySet()) {
+            c = c.withKafkaProperty(p.getKey(), p.getValue());
+        }
         return c;
     }
 
@@ -468,6 +476,7 @@ public final class Benchmark {
         s.put("deliveryGuarantee", "exactly-once (throughput and scale runs)");
         s.put("offeredShare", String.valueOf(options.offeredShare()));
         options.flinkProperties().forEach((k, v) -> s.put("flink." + k, v));
+        options.kafkaProperties().forEach((k, v) -> s.put("kafka.properties." + k, v));
         return s;
     }
 
