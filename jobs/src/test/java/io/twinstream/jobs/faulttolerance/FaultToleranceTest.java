@@ -174,7 +174,7 @@ class FaultToleranceTest {
         // the input arrives in two parts, the second after the savepoint, so both jobs have work to do (with
         // all of it there at once, the first job could consume everything before its savepoint)
         String topic = "ft.telemetry.in-two-parts";
-        List<GeneratedRecord> records = PipelineFixture.generate(INPUT_FLEET);
+        List<GeneratedRecord> records = input;
         int firstPart = records.size() / 2;
         kafka.createTopic(topic, 4, java.util.Map.of());
         fixture.send(records.subList(0, firstPart), topic);
