@@ -60,6 +60,14 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
             new OutputTag<>("anomaly-scores", TypeInformation.of(AnomalyScore.class));
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
 
+    /**
+     * Heap backend: expired assets are swept by checking this many other state entries per state access (Flink's
+     * default is 5). The pipeline reads and writes its one value per reading, so even 1 sweeps a whole subtask's
+     * state once per as many readings as it has assets, far more often than a TTL of days needs; at 5 the sweep
+     * was 4% of the operator's time in the benchmark. RocksDB drops expired values in compaction instead.
+     */
+    static final int TTL_CLEANUP_ENTRIES_PER_ACCESS = 1;
+
     private final TwinLogic twin;
     private final Scoring scoring;
     private final AlertLogic alerting;
@@ -134,6 +142,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(stateTtlMs))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupIncrementally(TTL_CLEANUP_ENTRIES_PER_ACCESS, false)
                 .build());
         state = getRuntimeContext().getState(descriptor);
         MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("twinstream");
