@@ -59,7 +59,7 @@ public final class Benchmark {
     record Options(long seed, long events, int throughputAssets, List<Integer> fleetSizes, List<String> backends,
                    Duration latencyWarmup, Duration latencyMeasure, String checkpointInterval,
                    String latencyCheckpointInterval, double offeredShare, int parallelism, List<String> phases, Path out,
-                   Map<String, String> flinkProperties, Map<String, String> kafkaProperties) {
+                   Map<String, String> passThrough) {
 
         static Options parse(Map<String, String> a) {
             return new Options(
@@ -81,14 +81,11 @@ public final class Benchmark {
                     List.of(a.getOrDefault("phases", "throughput,latency,scale").split(",")),
                     Path.of(a.getOrDefault("out", "bench/results")),
                     // --flink.<key> <value>: a Flink setting for every run (state backend tuning, say);
-                    // --kafka.properties.<key> <value>: a Kafka client setting of the job's sources and sinks
-                    prefixed(a, "flink."), prefixed(a, "kafka.properties."));
-        }
-
-        private static Map<String, String> prefixed(Map<String, String> a, String prefix) {
-            return a.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                    .collect(java.util.stream.Collectors.toMap(e -> e.getKey().substring(prefix.length()),
-                            Map.Entry::getValue, (x, y) -> y, java.util.TreeMap::new));
+                    // --kafka.properties.<key> <value>: a Kafka client setting of the job's sources and sinks.
+                    // Kept with their prefixes: PipelineConfig takes them as they are.
+                    new java.util.TreeMap<>(a.entrySet().stream()
+                            .filter(e -> e.getKey().startsWith("flink.") || e.getKey().startsWith("kafka.properties."))
+                            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
         }
     }
 
@@ -378,7 +375,7 @@ public final class Benchmark {
     }
 
     private PipelineConfig baseConfig(String name) {
-        PipelineConfig c = PipelineConfig.defaults()
+        return PipelineConfig.of(options.passThrough())
                 .with(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
                 .with(Key.GROUP_ID, name)
                 .with(Key.STARTING_OFFSETS, "earliest")
@@ -389,13 +386,6 @@ public final class Benchmark {
                 .with(Key.TRANSACTIONAL_ID_PREFIX, name)
                 .with(Key.PARALLELISM, String.valueOf(options.parallelism()))
                 .with(Key.CHECKPOINT_DIR, work.resolve(name).toUri().toString());
-        for (Map.Entry<String, String> p : options.flinkProperties().entrySet()) {
-            c = c.withFlinkProperty(p.getKey(), p.getValue());
-        }
-        for (Map.Entry<String, String> p : options.kafkaProperties().entrySet()) {
-            c = c.withKafkaProperty(p.getKey(), p.getValue());
-        }
-        return c;
     }
 
     private static StreamExecutionEnvironment environment(PipelineConfig c, int restPort) {
@@ -475,8 +465,7 @@ public final class Benchmark {
         s.put("latencyCheckpointInterval", options.latencyCheckpointInterval());
         s.put("deliveryGuarantee", "exactly-once (throughput and scale runs)");
         s.put("offeredShare", String.valueOf(options.offeredShare()));
-        options.flinkProperties().forEach((k, v) -> s.put("flink." + k, v));
-        options.kafkaProperties().forEach((k, v) -> s.put("kafka.properties." + k, v));
+        s.putAll(options.passThrough());
         return s;
     }
 
