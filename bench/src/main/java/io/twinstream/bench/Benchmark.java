@@ -1,5 +1,7 @@
 package io.twinstream.bench;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.twinstream.generator.FleetGenerator;
@@ -45,8 +47,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * One benchmark run on this machine, everything measured side by side: the real in-process broker
  * preloaded with generator data (fixed seed), the pass-through ceiling and the full pipeline on the
- * same data and settings, event → alert / snapshot latency at half the measured maximum in both
- * delivery modes, and the pipeline at growing fleet sizes on the heap and RocksDB state backends.
+ * same data and settings, event → alert / snapshot latency in both delivery modes at half the maximum
+ * rate the live setup sustains, and the pipeline at growing fleet sizes on the heap and RocksDB state backends.
  * Prints a table, writes {@code results.json} and PNG charts.
  *
  * <pre>bin/twinstream bench [--events 1500000] [--fleet-sizes 1000,100000,1000000] [--out bench/results]</pre>
@@ -58,7 +60,8 @@ public final class Benchmark {
     /** What to run; every default is what the README's numbers were measured with. */
     record Options(long seed, long events, int throughputAssets, List<Integer> fleetSizes, List<String> backends,
                    Duration latencyWarmup, Duration latencyMeasure, String checkpointInterval,
-                   String latencyCheckpointInterval, double offeredShare, int parallelism, List<String> phases, Path out,
+                   String latencyCheckpointInterval, double offeredShare, double offeredRate, int parallelism,
+                   List<String> phases, Path out,
                    Map<String, String> passThrough) {
 
         static Options parse(Map<String, String> a) {
@@ -73,10 +76,10 @@ public final class Benchmark {
                     SensorGeneratorCli.parseDuration(a.getOrDefault("latency-measure", "40s")),
                     a.getOrDefault("checkpoint-interval", "10 s"),
                     a.getOrDefault("latency-checkpoint-interval", "2 s"),
-                    // live, the broker also takes the sender's writes and everything shares two cores: at half the
-                    // preloaded maximum (31.8k/s) the pipeline fell behind (latency 25-40 s), at a quarter (16.4k/s) the
-                    // at-least-once run still did (6-9 s); a fifth keeps up
-                    Double.parseDouble(a.getOrDefault("offered-share", "0.2")),
+                    // share of the live maximum (see liveMaximum) offered in the latency runs
+                    Double.parseDouble(a.getOrDefault("offered-share", "0.5")),
+                    // a fixed offered rate instead (events/s); 0 = measure the live maximum and offer a share of it
+                    Double.parseDouble(a.getOrDefault("offered-rate", "0")),
                     Integer.parseInt(a.getOrDefault("parallelism", "2")),
                     List.of(a.getOrDefault("phases", "throughput,latency,scale").split(",")),
                     Path.of(a.getOrDefault("out", "bench/results")),
@@ -139,11 +142,19 @@ public final class Benchmark {
                     pipeline.eventsPerSecond() / ceiling.eventsPerSecond());
         }
 
-        double offered = pipeline.eventsPerSecond() * options.offeredShare();
         List<Results.Latency> latency = new ArrayList<>();
-        for (String guarantee : options.phases().contains("latency") ? List.of("at-least-once", "exactly-once") : List.<String>of()) {
-            latency.add(latency(guarantee, offered));
-            log("latency %s: %s", guarantee, latency.get(latency.size() - 1));
+        Results.LiveMaximum live = null;
+        if (options.phases().contains("latency")) {
+            double offered = options.offeredRate();
+            if (offered <= 0) {
+                live = liveMaximum(pipeline.eventsPerSecond());
+                log("live maximum: %,.0f events/s", live.eventsPerSecond());
+                offered = live.eventsPerSecond() * options.offeredShare();
+            }
+            for (String guarantee : List.of("at-least-once", "exactly-once")) {
+                latency.add(latency(guarantee, offered));
+                log("latency %s: %s", guarantee, latency.get(latency.size() - 1));
+            }
         }
 
         List<Results.Scale> scale = new ArrayList<>();
@@ -170,7 +181,7 @@ public final class Benchmark {
                 deleteTopic(d.topic());
             }
         }
-        return new Results(started, machine(), settings(), throughput, latency, scale);
+        return new Results(started, machine(), settings(), throughput, live, latency, scale);
     }
 
     record Dataset(String topic, int assets, long events) {}
@@ -290,9 +301,169 @@ public final class Benchmark {
         }
     }
 
+    /** The settings of the live runs: devices send in order, so the watermark need not wait long for stragglers. */
+    private PipelineConfig liveConfig(String name, String guarantee) {
+        return baseConfig(name)
+                .with(Key.TOPIC_TELEMETRY, name + ".telemetry")
+                .with(Key.DELIVERY_GUARANTEE, guarantee)
+                .with(Key.CHECKPOINT_INTERVAL, options.latencyCheckpointInterval())
+                .with(Key.MAX_OUT_OF_ORDERNESS, "100 ms")
+                .with(Key.WATERMARK_STEP, "50 ms")
+                .with(Key.WARMUP_SAMPLES, "10")
+                .withFlinkProperty("pipeline.auto-watermark-interval", "50 ms")
+                .withFlinkProperty("execution.buffer-timeout.interval", "10 ms");
+    }
+
+    /** The fleet size that sends {@code eventsPerSecond} readings in real time. */
+    private int liveAssets(double eventsPerSecond) {
+        double perAssetSecond = models.all().stream().mapToDouble(m -> 1000.0 / m.samplingIntervalMs()).average().orElse(1);
+        return Math.max(4, (int) Math.round(eventsPerSecond / perAssetSecond));
+    }
+
+    /**
+     * A live fleet's readings from {@code start} for {@code durationMs}, generated ahead into memory so that the
+     * generator's own work (signals, JSON) does not compete with the pipeline while it is measured, and sorted by
+     * timestamp: the generator emits a fleet tick by tick, and sent in that order most readings would leave up to
+     * a second after their timestamp, a lag that would count as latency. The generator runs open-ended and is
+     * stopped at the end: a bounded run plans only faults that end well inside it, and in a run of a minute or
+     * two that leaves nothing but spikes.
+     */
+    private List<GeneratedRecord> liveReadings(int assets, long start, long durationMs, long faultWarmupMs) throws Exception {
+        GeneratorConfig g = GeneratorConfig.defaults().copy().seed(options.seed()).assets(assets)
+                .sites(Math.max(1, assets / 100)).startMs(start).durationMs(0).ratePerSecond(0)
+                .faultsPerAssetHour(120).faultWarmupMs(faultWarmupMs).build();
+        long end = start + durationMs;
+        List<GeneratedRecord> readings = new ArrayList<>();
+        FleetGenerator generator = new FleetGenerator(g, models);
+        generator.run(new RecordSink() {
+            @Override
+            public void send(GeneratedRecord r) {
+                if (r.reading().timestamp() < end) {
+                    readings.add(r);
+                } else {
+                    generator.stop();
+                }
+            }
+        });
+        readings.sort(java.util.Comparator.comparingLong(r -> r.reading().timestamp()));
+        return readings;
+    }
+
+    /** A started live job with all of its tasks running, and the two clocks reading its output; close cancels it. */
+    private final class LiveJob implements AutoCloseable {
+        final PipelineConfig config;
+        final JobClient job;
+        final FlinkRest rest;
+        final String jobId;
+        final OutputClock alerts;
+        final OutputClock snapshots;
+
+        LiveJob(PipelineConfig c, String name) throws Exception {
+            config = c;
+            try (Admin admin = kafka.admin()) {
+                Topics.ensure(admin, c, PARTITIONS, (short) 1);
+            }
+            int port = freePort();
+            StreamExecutionEnvironment env = environment(c, port);
+            TwinPipeline.build(env, c, models, new KafkaPipelineIo(c, models));
+            alerts = new OutputClock(kafka.bootstrapServers(), c.get(Key.TOPIC_ALERTS), "updatedAt");
+            snapshots = new OutputClock(kafka.bootstrapServers(), c.get(Key.TOPIC_SNAPSHOTS), "snapshotTime");
+            alerts.start();
+            snapshots.start();
+            job = env.executeAsync(name);
+            rest = new FlinkRest(port);
+            jobId = job.getJobID().toHexString();
+            awaitVertex(rest, jobId, "digital-twin");
+            awaitAllTasksRunning(rest, jobId);
+        }
+
+        KafkaRecordSink sender() {
+            return new KafkaRecordSink(Map.of("bootstrap.servers", kafka.bootstrapServers(), "linger.ms", 2),
+                    config.get(Key.TOPIC_TELEMETRY), null);
+        }
+
+        @Override
+        public void close() throws Exception {
+            alerts.stop();
+            snapshots.stop();
+            cancel(job);
+        }
+    }
+
+    /**
+     * The highest rate the live setup sustains on this machine: the pipeline in the latency runs' settings while
+     * a sender writes its input to the broker and the two output clocks read its output, all on the same cores.
+     * The sender keeps the backlog (readings sent but not yet taken in by the twin operator) under a bound, so the
+     * pipeline never waits for input and the sender never runs far ahead of it. The rate is what the twin operator
+     * takes in once it has settled. Event time runs as fast as the pipeline goes; the work per reading is the same.
+     */
+    Results.LiveMaximum liveMaximum(double preloadedMaximum) throws Exception {
+        String name = "live-max-" + (++runs);
+        long settle = 10_000;
+        long measure = options.latencyMeasure().toMillis();
+        // the fleet size of a quarter of the preloaded maximum, readings for 0.6 of it over the whole run
+        int assets = liveAssets(preloadedMaximum / 4);
+        long start = System.currentTimeMillis();
+        List<GeneratedRecord> readings = liveReadings(assets, start, (long) (2.4 * (settle + measure)), 0);
+        // about a second of input: more than the metric's delay (200 ms fetch interval) at any rate reached here
+        long bound = (long) preloadedMaximum;
+        log("live maximum: %,d readings of %,d assets ready", readings.size(), assets);
+        try (LiveJob live = new LiveJob(liveConfig(name, "at-least-once"), name)) {
+            String vertex = live.rest.vertex(live.jobId, "digital-twin");
+            AtomicLong taken = new AtomicLong();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            Thread sender = new Thread(() -> {
+                try (KafkaRecordSink sink = live.sender()) {
+                    long sent = 0;
+                    for (GeneratedRecord r : readings) {
+                        while (sent - taken.get() > bound && sending.get()) {
+                            Thread.sleep(1);
+                        }
+                        if (!sending.get()) {
+                            return;
+                        }
+                        sink.send(r);
+                        sent++;
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "live-max-sender");
+            sender.start();
+            long[] first = null;
+            long[] last = null;
+            long deadline = System.nanoTime() + Duration.ofMillis(settle + measure + 60_000).toNanos();
+            while (sender.isAlive() && System.nanoTime() < deadline) {
+                double n = live.rest.vertexSum(live.jobId, vertex, "numRecordsIn");
+                long now = System.nanoTime();
+                if (n >= 0) {
+                    taken.set((long) n);
+                }
+                if (first == null && n > 0) {
+                    first = new long[] {now + settle * 1_000_000, -1};
+                } else if (first != null && first[1] < 0 && now >= first[0]) {
+                    first = new long[] {now, (long) n};
+                } else if (first != null && first[1] >= 0) {
+                    last = new long[] {now, (long) n};
+                    if (now - first[0] >= measure * 1_000_000) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            sending.set(false);
+            sender.join();
+            if (last == null || last[0] - first[0] < 5_000_000_000L) {
+                throw new IllegalStateException("the live maximum run ended before it had settled and measured 5 s");
+            }
+            double seconds = (last[0] - first[0]) / 1e9;
+            return new Results.LiveMaximum((last[1] - first[1]) / seconds, assets, bound, seconds);
+        }
+    }
+
     /**
      * Event → output latency at a fixed offered rate: the generator sends a live fleet in real time
-     * (event time = wall clock), and a read_committed consumer notes when each alert and change
+     * (event time = wall clock), and a read_committed consumer per output notes when each alert and change
      * snapshot becomes visible. An alert's evidence is complete at its {@code updatedAt} (the end of the
      * window that raised, updated or resolved it, or the moment an asset counts as offline); a snapshot's
      * at its {@code snapshotTime} (the reading that changed the twin, or the event time its rate limit or
@@ -300,77 +471,57 @@ public final class Benchmark {
      */
     Results.Latency latency(String guarantee, double offeredEventsPerSecond) throws Exception {
         String name = "lat-" + guarantee + "-" + (++runs);
-        double perAssetSecond = models.all().stream().mapToDouble(m -> 1000.0 / m.samplingIntervalMs()).average().orElse(1);
-        int assets = Math.max(4, (int) Math.round(offeredEventsPerSecond / perAssetSecond));
-        PipelineConfig c = baseConfig(name)
-                .with(Key.TOPIC_TELEMETRY, name + ".telemetry")
-                .with(Key.DELIVERY_GUARANTEE, guarantee)
-                .with(Key.CHECKPOINT_INTERVAL, options.latencyCheckpointInterval())
-                // live devices send in order; the watermark need not wait long for stragglers
-                .with(Key.MAX_OUT_OF_ORDERNESS, "100 ms")
-                .with(Key.WATERMARK_STEP, "50 ms")
-                .with(Key.WARMUP_SAMPLES, "10")
-                .withFlinkProperty("pipeline.auto-watermark-interval", "50 ms")
-                .withFlinkProperty("execution.buffer-timeout.interval", "10 ms");
-        try (Admin admin = kafka.admin()) {
-            Topics.ensure(admin, c, PARTITIONS, (short) 1);
-        }
-        int port = freePort();
-        StreamExecutionEnvironment env = environment(c, port);
-        TwinPipeline.build(env, c, models, new KafkaPipelineIo(c, models));
+        int assets = liveAssets(offeredEventsPerSecond);
         long warmup = options.latencyWarmup().toMillis();
         long measure = options.latencyMeasure().toMillis();
-        OutputClock clock = new OutputClock(kafka.bootstrapServers(), c.get(Key.TOPIC_ALERTS), c.get(Key.TOPIC_SNAPSHOTS));
-        clock.start();
-        JobClient job = env.executeAsync(name);
-        try {
-            awaitVertex(new FlinkRest(port), job.getJobID().toHexString(), "digital-twin");
-            awaitAllTasksRunning(new FlinkRest(port), job.getJobID().toHexString());
-            // the fleet's readings are generated ahead into memory and sent at their timestamps, so the
-            // generator's own work (signals, JSON) does not compete with the pipeline during the measurement
-            long lead = Math.max(15_000, (long) (offeredEventsPerSecond * (warmup + measure) / 1000 / 100));
-            long start = System.currentTimeMillis() + lead;
-            clock.window(start + warmup, start + warmup + measure);
-            GeneratorConfig g = GeneratorConfig.defaults().copy().seed(options.seed()).assets(assets)
-                    .sites(Math.max(1, assets / 100)).startMs(start).durationMs(warmup + measure).ratePerSecond(0)
-                    .faultsPerAssetHour(120).faultWarmupMs(warmup / 2).build();
-            List<GeneratedRecord> readings = new ArrayList<>();
-            new FleetGenerator(g, models).run(new RecordSink() {
-                @Override
-                public void send(GeneratedRecord r) {
-                    readings.add(r);
+        PipelineConfig c = liveConfig(name, guarantee);
+        try (LiveJob live = new LiveJob(c, name)) {
+            // the readings' timestamps are the times they are sent at, so they must be ready before the first of
+            // them is due; a generation that takes longer than the lead is done again with a longer one
+            long lead = 15_000;
+            long start;
+            List<GeneratedRecord> readings;
+            while (true) {
+                start = System.currentTimeMillis() + lead;
+                long began = System.currentTimeMillis();
+                readings = liveReadings(assets, start, warmup + measure, warmup / 2);
+                if (System.currentTimeMillis() < start - 1_000) {
+                    break;
                 }
-            });
-            // the generator emits a fleet tick by tick, not in timestamp order (readings up to a second apart); sent
-            // in that order, most readings left up to a second after their timestamp and that lag counted as latency
-            readings.sort(java.util.Comparator.comparingLong(r -> r.reading().timestamp()));
+                lead = 2 * (System.currentTimeMillis() - began) + 5_000;
+                log("latency %s: generating took longer than the lead; again, with a lead of %,d ms", guarantee, lead);
+            }
+            live.alerts.window(start + warmup, start + warmup + measure);
+            live.snapshots.window(start + warmup, start + warmup + measure);
             log("latency %s: %,d readings of %,d assets ready, sending from %s", guarantee, readings.size(), assets,
                     Instant.ofEpochMilli(start));
             long behind = 0;
-            long t0 = System.nanoTime();
-            try (KafkaRecordSink sink = new KafkaRecordSink(Map.of("bootstrap.servers", kafka.bootstrapServers(),
-                    "linger.ms", 2), c.get(Key.TOPIC_TELEMETRY), null)) {
+            long behindMeasured = 0;
+            try (KafkaRecordSink sink = live.sender()) {
                 for (GeneratedRecord r : readings) {
                     long wait = r.reading().timestamp() - System.currentTimeMillis();
                     if (wait > 0) {
                         Thread.sleep(wait);
                     } else if (wait < -100) {
                         behind++;
+                        if (r.reading().timestamp() >= start + warmup) {
+                            behindMeasured++;
+                        }
                     }
                     sink.send(r);
                 }
             }
-            if (behind > readings.size() / 100) {
-                log("the sender fell more than 100 ms behind for %,d readings", behind);
+            if (behind > 0) {
+                log("the sender fell more than 100 ms behind for %,d readings, %,d of them in the measured interval",
+                        behind, behindMeasured);
             }
-            double achieved = readings.size() / ((System.nanoTime() - t0) / 1e9);
+            // from the first reading's due time: faults (a device that drops out) send fewer than the nominal rate
+            double achieved = readings.size() / ((System.currentTimeMillis() - start) / 1e3);
             Thread.sleep(c.millis(Key.CHECKPOINT_INTERVAL) + 5_000);
-            clock.stop();
-            return new Results.Latency(guarantee, c.get(Key.CHECKPOINT_INTERVAL), offeredEventsPerSecond, achieved, assets,
-                    Percentiles.of(clock.alertLatencies()), Percentiles.of(clock.snapshotLatencies()));
-        } finally {
-            clock.stop();
-            cancel(job);
+            live.alerts.stop();
+            live.snapshots.stop();
+            return new Results.Latency(guarantee, c.get(Key.CHECKPOINT_INTERVAL), offeredEventsPerSecond, achieved,
+                    behindMeasured, assets, Percentiles.of(live.alerts.latencies()), Percentiles.of(live.snapshots.latencies()));
         }
     }
 
@@ -465,6 +616,7 @@ public final class Benchmark {
         s.put("latencyCheckpointInterval", options.latencyCheckpointInterval());
         s.put("deliveryGuarantee", "exactly-once (throughput and scale runs)");
         s.put("offeredShare", String.valueOf(options.offeredShare()));
+        s.put("offeredRate", String.valueOf(options.offeredRate()));
         s.putAll(options.passThrough());
         return s;
     }
@@ -524,26 +676,29 @@ public final class Benchmark {
         }
     }
 
-    /** A read_committed consumer that notes when each alert and snapshot becomes visible. */
+    /**
+     * A read_committed consumer of one output topic that notes, for each record whose time field falls in the
+     * measured window, how long after that time the record became visible. One per topic, so a backlog of
+     * snapshots cannot delay when an alert is seen; only the time field is parsed.
+     */
     static final class OutputClock implements Runnable {
         private final String bootstrap;
-        private final String alerts;
-        private final String snapshots;
+        private final String topic;
+        private final String timeField;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private volatile long from = Long.MAX_VALUE;
         private volatile long to = Long.MAX_VALUE;
-        private final List<Long> alertLatencies = new ArrayList<>();
-        private final List<Long> snapshotLatencies = new ArrayList<>();
+        private final List<Long> latencies = new ArrayList<>();
         private Thread thread;
 
-        OutputClock(String bootstrap, String alerts, String snapshots) {
+        OutputClock(String bootstrap, String topic, String timeField) {
             this.bootstrap = bootstrap;
-            this.alerts = alerts;
-            this.snapshots = snapshots;
+            this.topic = topic;
+            this.timeField = timeField;
         }
 
         void start() {
-            thread = new Thread(this, "output-clock");
+            thread = new Thread(this, "output-clock-" + topic);
             thread.setDaemon(true);
             thread.start();
         }
@@ -563,39 +718,40 @@ public final class Benchmark {
             p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
                 List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(alerts, snapshots)) {
-                    consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-                }
+                consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 while (running.get()) {
                     var records = consumer.poll(Duration.ofMillis(20));
                     long now = System.currentTimeMillis();
                     for (ConsumerRecord<byte[], byte[]> r : records) {
-                        note(r, now);
+                        long eventTime = timeOf(r.value(), timeField);
+                        if (eventTime >= from && eventTime < to) {
+                            synchronized (latencies) {
+                                latencies.add(now - eventTime);
+                            }
+                        }
                     }
                 }
             }
         }
 
-        private void note(ConsumerRecord<byte[], byte[]> r, long now) {
-            try {
-                JsonNode n = Json.MAPPER.readTree(r.value());
-                long eventTime;
-                List<Long> into;
-                if (r.topic().equals(alerts)) {
-                    eventTime = n.path("updatedAt").asLong();
-                    into = alertLatencies;
-                } else {
-                    eventTime = n.path("snapshotTime").asLong();
-                    into = snapshotLatencies;
+        /** The top-level long field {@code field} of a JSON object, read without building the whole tree. */
+        static long timeOf(byte[] json, String field) {
+            try (JsonParser parser = Json.MAPPER.getFactory().createParser(json)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalStateException("not a JSON object");
                 }
-                if (eventTime >= from && eventTime < to) {
-                    synchronized (into) {
-                        into.add(now - eventTime);
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean wanted = parser.currentName().equals(field);
+                    parser.nextToken();
+                    if (wanted) {
+                        return parser.getLongValue();
                     }
+                    parser.skipChildren();
                 }
-            } catch (Exception e) {
+                throw new IllegalStateException("no field " + field);
+            } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -607,15 +763,9 @@ public final class Benchmark {
             }
         }
 
-        long[] alertLatencies() {
-            synchronized (alertLatencies) {
-                return alertLatencies.stream().mapToLong(Long::longValue).toArray();
-            }
-        }
-
-        long[] snapshotLatencies() {
-            synchronized (snapshotLatencies) {
-                return snapshotLatencies.stream().mapToLong(Long::longValue).toArray();
+        long[] latencies() {
+            synchronized (latencies) {
+                return latencies.stream().mapToLong(Long::longValue).toArray();
             }
         }
     }

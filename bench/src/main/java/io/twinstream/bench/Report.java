@@ -15,15 +15,27 @@ final class Report {
             b.append(String.format(Locale.ROOT, "  full pipeline                     %,10.0f events/s%n", t.pipelineEventsPerSecond()));
             b.append(String.format(Locale.ROOT, "  pipeline / pass-through           %10.2f%n", t.ratio()));
         }
+        if (r.liveMaximum() != null) {
+            Results.LiveMaximum m = r.liveMaximum();
+            b.append(String.format(Locale.ROOT, "%nlive maximum (pipeline, sender and output consumers on this machine)%n"));
+            b.append(String.format(Locale.ROOT, "  %,.0f events/s over %.0f s, %,d assets; offered in the latency runs: %s of it%n",
+                    m.eventsPerSecond(), m.seconds(), m.assets(), r.settings().get("offeredShare")));
+        }
         if (!r.latency().isEmpty()) {
             b.append(String.format(Locale.ROOT, "%nlatency, event -> visible to a read_committed consumer (ms)%n"));
-            b.append(String.format(Locale.ROOT, "  %-14s %-10s %9s %7s %8s %7s %7s %7s %8s %7s %7s %7s%n", "mode", "checkpoint",
-                    "offered/s", "assets", "alerts", "p50", "p99", "p99.9", "snaps", "p50", "p99", "p99.9"));
+            b.append(String.format(Locale.ROOT, "  %-14s %-10s %9s %9s %7s %8s %7s %7s %7s %8s %7s %7s %7s%n", "mode",
+                    "checkpoint", "offered/s", "sent/s", "assets", "alerts", "p50", "p99", "p99.9", "snaps", "p50", "p99", "p99.9"));
             for (Results.Latency l : r.latency()) {
-                b.append(String.format(Locale.ROOT, "  %-14s %-10s %,9.0f %,7d %,8d %7.0f %7.0f %7.0f %,8d %7.0f %7.0f %7.0f%n",
-                        l.deliveryGuarantee(), l.checkpointInterval(), l.achievedEventsPerSecond(), l.assets(),
+                b.append(String.format(Locale.ROOT, "  %-14s %-10s %,9.0f %,9.0f %,7d %,8d %7.0f %7.0f %7.0f %,8d %7.0f %7.0f %7.0f%n",
+                        l.deliveryGuarantee(), l.checkpointInterval(), l.offeredEventsPerSecond(), l.achievedEventsPerSecond(), l.assets(),
                         l.alert().count(), l.alert().p50(), l.alert().p99(), l.alert().p999(),
                         l.snapshot().count(), l.snapshot().p50(), l.snapshot().p99(), l.snapshot().p999()));
+            }
+            for (Results.Latency l : r.latency()) {
+                if (l.readingsSentLate() > 0) {
+                    b.append(String.format(Locale.ROOT, "  %s: the sender was more than 100 ms late for %,d readings%n",
+                            l.deliveryGuarantee(), l.readingsSentLate()));
+                }
             }
         }
         if (!r.scale().isEmpty()) {

@@ -9,6 +9,7 @@ record Results(
         Map<String, Object> machine,
         Map<String, String> settings,
         Throughput throughput,
+        LiveMaximum liveMaximum,
         List<Latency> latency,
         List<Scale> scale) {
 
@@ -16,9 +17,19 @@ record Results(
     record Throughput(long events, int assets, double passThroughEventsPerSecond, double pipelineEventsPerSecond,
                       double ratio) {}
 
-    /** Event → visible-to-read_committed latency at a fixed offered rate, in milliseconds. */
+    /**
+     * The highest rate the live setup (pipeline, sender and output consumers on the same machine) sustained, over
+     * {@code seconds}, with the sender holding the backlog under {@code backlogBound} readings.
+     */
+    record LiveMaximum(double eventsPerSecond, int assets, long backlogBound, double seconds) {}
+
+    /**
+     * Event → visible-to-read_committed latency at a fixed offered rate, in milliseconds; {@code readingsSentLate}
+     * counts the readings of the measured interval that the sender sent more than 100 ms after their timestamp.
+     */
     record Latency(String deliveryGuarantee, String checkpointInterval, double offeredEventsPerSecond,
-                   double achievedEventsPerSecond, int assets, Percentiles alert, Percentiles snapshot) {}
+                   double achievedEventsPerSecond, long readingsSentLate, int assets, Percentiles alert,
+                   Percentiles snapshot) {}
 
     /** One fleet size on one state backend. */
     record Scale(int assets, String stateBackend, long events, double eventsPerSecond, long checkpoints,
