@@ -60,8 +60,8 @@ public final class Benchmark {
     /** What to run; every default is what the README's numbers were measured with. */
     record Options(long seed, long events, int throughputAssets, List<Integer> fleetSizes, List<String> backends,
                    Duration latencyWarmup, Duration latencyMeasure, String checkpointInterval,
-                   String latencyCheckpointInterval, double offeredShare, double offeredRate, int parallelism,
-                   List<String> phases, Path out,
+                   String latencyCheckpointInterval, double offeredShare, double offeredRate, int repeats, int parallelism,
+                   List<String> phases, Path out, Path latencyDump,
                    Map<String, String> passThrough) {
 
         static Options parse(Map<String, String> a) {
@@ -80,9 +80,14 @@ public final class Benchmark {
                     Double.parseDouble(a.getOrDefault("offered-share", "0.5")),
                     // a fixed offered rate instead (events/s); 0 = measure the live maximum and offer a share of it
                     Double.parseDouble(a.getOrDefault("offered-rate", "0")),
+                    // pass-through and pipeline runs, alternating; the medians are compared (single runs of the same
+                    // job in one JVM vary by up to a quarter here)
+                    Integer.parseInt(a.getOrDefault("repeats", "3")),
                     Integer.parseInt(a.getOrDefault("parallelism", "2")),
                     List.of(a.getOrDefault("phases", "throughput,latency,scale").split(",")),
                     Path.of(a.getOrDefault("out", "bench/results")),
+                    // a diagnostic: each latency run's (event time, visible at) pairs as CSV files in this directory
+                    a.containsKey("latency-dump") ? Path.of(a.get("latency-dump")) : null,
                     // --flink.<key> <value>: a Flink setting for every run (state backend tuning, say);
                     // --kafka.properties.<key> <value>: a Kafka client setting of the job's sources and sinks.
                     // Kept with their prefixes: PipelineConfig takes them as they are.
@@ -133,13 +138,19 @@ public final class Benchmark {
         Measured pipeline = measure(base, "hashmap", false);
         Results.Throughput throughput = null;
         if (options.phases().contains("throughput")) {
-            Measured ceiling = measure(base, "hashmap", true);
-            log("pass-through: %,.0f events/s", ceiling.eventsPerSecond());
-            pipeline = measure(base, "hashmap", false);
-            log("pipeline: %,.0f events/s", pipeline.eventsPerSecond());
-            throughput = new Results.Throughput(base.events(), base.assets(),
-                    ceiling.eventsPerSecond(), pipeline.eventsPerSecond(),
-                    pipeline.eventsPerSecond() / ceiling.eventsPerSecond());
+            List<Double> ceilings = new ArrayList<>();
+            List<Double> pipelines = new ArrayList<>();
+            for (int i = 1; i <= options.repeats(); i++) {
+                ceilings.add(measure(base, "hashmap", true).eventsPerSecond());
+                log("pass-through %d of %d: %,.0f events/s", i, options.repeats(), ceilings.get(i - 1));
+                pipeline = measure(base, "hashmap", false);
+                pipelines.add(pipeline.eventsPerSecond());
+                log("pipeline %d of %d: %,.0f events/s", i, options.repeats(), pipelines.get(i - 1));
+            }
+            double ceiling = median(ceilings);
+            double median = median(pipelines);
+            throughput = new Results.Throughput(base.events(), base.assets(), ceiling, median, median / ceiling,
+                    ceilings, pipelines);
         }
 
         List<Results.Latency> latency = new ArrayList<>();
@@ -147,7 +158,7 @@ public final class Benchmark {
         if (options.phases().contains("latency")) {
             double offered = options.offeredRate();
             if (offered <= 0) {
-                live = liveMaximum(pipeline.eventsPerSecond());
+                live = liveMaximum(throughput != null ? throughput.pipelineEventsPerSecond() : pipeline.eventsPerSecond());
                 log("live maximum: %,.0f events/s", live.eventsPerSecond());
                 offered = live.eventsPerSecond() * options.offeredShare();
             }
@@ -182,6 +193,11 @@ public final class Benchmark {
             }
         }
         return new Results(started, machine(), settings(), throughput, live, latency, scale);
+    }
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     record Dataset(String topic, int assets, long events) {}
@@ -520,6 +536,11 @@ public final class Benchmark {
             Thread.sleep(c.millis(Key.CHECKPOINT_INTERVAL) + 5_000);
             live.alerts.stop();
             live.snapshots.stop();
+            if (options.latencyDump() != null) {
+                Files.createDirectories(options.latencyDump());
+                live.alerts.dump(options.latencyDump().resolve(name + ".alerts.csv"));
+                live.snapshots.dump(options.latencyDump().resolve(name + ".snapshots.csv"));
+            }
             return new Results.Latency(guarantee, c.get(Key.CHECKPOINT_INTERVAL), offeredEventsPerSecond, achieved,
                     behindMeasured, assets, Percentiles.of(live.alerts.latencies()), Percentiles.of(live.snapshots.latencies()));
         }
@@ -617,6 +638,7 @@ public final class Benchmark {
         s.put("deliveryGuarantee", "exactly-once (throughput and scale runs)");
         s.put("offeredShare", String.valueOf(options.offeredShare()));
         s.put("offeredRate", String.valueOf(options.offeredRate()));
+        s.put("repeats", String.valueOf(options.repeats()));
         s.putAll(options.passThrough());
         return s;
     }
@@ -689,6 +711,7 @@ public final class Benchmark {
         private volatile long from = Long.MAX_VALUE;
         private volatile long to = Long.MAX_VALUE;
         private final List<Long> latencies = new ArrayList<>();
+        private final List<Long> eventTimes = new ArrayList<>();
         private Thread thread;
 
         OutputClock(String bootstrap, String topic, String timeField) {
@@ -729,6 +752,7 @@ public final class Benchmark {
                         if (eventTime >= from && eventTime < to) {
                             synchronized (latencies) {
                                 latencies.add(now - eventTime);
+                                eventTimes.add(eventTime);
                             }
                         }
                     }
@@ -761,6 +785,16 @@ public final class Benchmark {
             if (thread != null) {
                 thread.join(10_000);
             }
+        }
+
+        void dump(Path csv) throws java.io.IOException {
+            StringBuilder b = new StringBuilder("eventTime,latencyMs\n");
+            synchronized (latencies) {
+                for (int i = 0; i < latencies.size(); i++) {
+                    b.append(eventTimes.get(i)).append(',').append(latencies.get(i)).append('\n');
+                }
+            }
+            Files.writeString(csv, b);
         }
 
         long[] latencies() {

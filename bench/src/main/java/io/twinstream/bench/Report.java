@@ -14,6 +14,10 @@ final class Report {
             b.append(String.format(Locale.ROOT, "  pass-through Kafka->Flink->Kafka  %,10.0f events/s%n", t.passThroughEventsPerSecond()));
             b.append(String.format(Locale.ROOT, "  full pipeline                     %,10.0f events/s%n", t.pipelineEventsPerSecond()));
             b.append(String.format(Locale.ROOT, "  pipeline / pass-through           %10.2f%n", t.ratio()));
+            if (t.pipelineRuns().size() > 1) {
+                b.append(String.format(Locale.ROOT, "  (medians of %d alternating runs each; pass-through %s, pipeline %s)%n",
+                        t.pipelineRuns().size(), runs(t.passThroughRuns()), runs(t.pipelineRuns())));
+            }
         }
         if (r.liveMaximum() != null) {
             Results.LiveMaximum m = r.liveMaximum();
@@ -55,6 +59,10 @@ final class Report {
             }
         }
         return b.toString();
+    }
+
+    private static String runs(java.util.List<Double> eventsPerSecond) {
+        return String.join(" / ", eventsPerSecond.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList());
     }
 
     static String bytes(long n) {

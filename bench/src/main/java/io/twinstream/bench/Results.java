@@ -13,9 +13,12 @@ record Results(
         List<Latency> latency,
         List<Scale> scale) {
 
-    /** Pass-through ceiling versus full pipeline on the same preloaded data. */
+    /**
+     * Pass-through ceiling versus full pipeline on the same preloaded data: the medians of alternating runs, and
+     * each run's events/s in the order they ran.
+     */
     record Throughput(long events, int assets, double passThroughEventsPerSecond, double pipelineEventsPerSecond,
-                      double ratio) {}
+                      double ratio, List<Double> passThroughRuns, List<Double> pipelineRuns) {}
 
     /**
      * The highest rate the live setup (pipeline, sender and output consumers on the same machine) sustained, over
