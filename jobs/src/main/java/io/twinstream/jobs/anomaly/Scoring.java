@@ -62,7 +62,7 @@ public final class Scoring implements Serializable {
             }
         }
         ScoringSettings settings = scorer.settings();
-        long paneEnd = SlidingPanes.paneEnd(t.timestamp(), settings.windowSlideMs());
+        long paneEnd = SlidingPanes.paneEnd(t.timestamp(), settings.windowSlideMs(), settings.windowPhase(t.assetId()));
         SlidingPanes.Added added = SlidingPanes.add(s, paneEnd, settings.windowSizeMs(), settings.windowSlideMs(),
                 results);
         s.newest = Math.max(s.newest, t.timestamp());
@@ -96,7 +96,7 @@ public final class Scoring implements Serializable {
 
     /** Closes every window ending at or before {@code limit}, in order, each to {@code out}. */
     public void closeUpTo(String assetId, ScoringState s, long limit, Consumer<AnomalyScore> out) {
-        SlidingPanes.closeUpTo(s, limit, settings().windowSizeMs(), settings().windowSlideMs(),
+        SlidingPanes.closeUpTo(s, limit, settings().windowSizeMs(), settings().windowSlideMs(), settings().windowPhase(assetId),
                 (end, w) -> out.accept(toScore(assetId, s, w, end)));
     }
 

@@ -32,6 +32,7 @@ import java.io.Serializable;
  * @param trendTimeConstantMs memory of the trend estimate behind remaining useful life
  * @param rulHorizonMs        remaining useful life is reported only when below this
  * @param rulMinFit           ... and when the linear trend explains at least this share of the variance
+ * @param staggerWindows      each asset's windows end at its own phase within the slide (see {@link #windowPhase})
  */
 public record ScoringSettings(
         long windowSizeMs,
@@ -53,7 +54,8 @@ public record ScoringSettings(
         double freezeScore,
         long trendTimeConstantMs,
         long rulHorizonMs,
-        double rulMinFit) implements Serializable {
+        double rulMinFit,
+        boolean staggerWindows) implements Serializable {
 
     public ScoringSettings {
         if (windowSlideMs <= 0 || windowSizeMs % windowSlideMs != 0) {
@@ -70,6 +72,19 @@ public record ScoringSettings(
         return panesPerWindow() + (int) Math.ceil((double) windowLatenessMs / windowSlideMs) + 2;
     }
 
+    /**
+     * Where in the slide the asset's windows end: 0 without staggering, else a fixed phase taken from a hash of its
+     * id. With aligned windows every asset's window closes at the same event time, and a large fleet's scores,
+     * alerts and health snapshots all leave in one burst per slide; staggered, they leave evenly.
+     */
+    public long windowPhase(String assetId) {
+        if (!staggerWindows) {
+            return 0;
+        }
+        int h = assetId.hashCode() * 0x9E3779B9; // Fibonacci hashing: neighbouring ids land far apart
+        return Math.floorMod(h ^ (h >>> 16), windowSlideMs);
+    }
+
     public static ScoringSettings from(PipelineConfig c) {
         return new ScoringSettings(c.millis(Key.WINDOW_SIZE), c.millis(Key.WINDOW_SLIDE),
                 c.millis(Key.MAX_OUT_OF_ORDERNESS),
@@ -80,6 +95,6 @@ public record ScoringSettings(
                 c.millis(Key.SHIFT_TIME_CONSTANT), c.decimal(Key.SHIFT_Z_LOW), c.decimal(Key.SHIFT_Z_HIGH),
                 c.decimal(Key.STUCK_FALSE_ALARM_PROBABILITY), c.integer(Key.STUCK_MIN_RUN),
                 c.decimal(Key.FREEZE_SCORE), c.millis(Key.TREND_TIME_CONSTANT), c.millis(Key.RUL_HORIZON),
-                c.decimal(Key.RUL_MIN_FIT));
+                c.decimal(Key.RUL_MIN_FIT), c.flag(Key.WINDOW_STAGGER));
     }
 }

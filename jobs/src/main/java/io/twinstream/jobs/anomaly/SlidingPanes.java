@@ -11,9 +11,9 @@ import java.util.Arrays;
 public final class SlidingPanes {
     private SlidingPanes() {}
 
-    /** End of the pane holding event time {@code t}: panes are (end - slide, end]. */
-    public static long paneEnd(long t, long slide) {
-        return Math.floorDiv(t - 1, slide) * slide + slide;
+    /** End of the pane holding event time {@code t}: panes are (end - slide, end], their ends at {@code phase} + k·slide. */
+    public static long paneEnd(long t, long slide, long phase) {
+        return Math.floorDiv(t - phase - 1, slide) * slide + slide + phase;
     }
 
     /** What {@link #add} did with a reading. */
@@ -54,9 +54,9 @@ public final class SlidingPanes {
      * Closes, in order, every window ending after the last closed one and at or before {@code limit}
      * that holds any reading, handing each to {@code emit}; then drops the panes no open window needs.
      */
-    public static void closeUpTo(ScoringState s, long limit, long size, long slide,
+    public static void closeUpTo(ScoringState s, long limit, long size, long slide, long phase,
             java.util.function.BiConsumer<Long, WindowResult> emit) {
-        long closed = Math.floorDiv(limit, slide) * slide;
+        long closed = Math.floorDiv(limit - phase, slide) * slide + phase;
         if (s.lastFiredWindowEnd != Long.MIN_VALUE && closed <= s.lastFiredWindowEnd) {
             return;
         }

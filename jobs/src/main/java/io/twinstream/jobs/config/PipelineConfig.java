@@ -63,6 +63,9 @@ public final class PipelineConfig implements Serializable {
                 "a snapshot at least this often per asset, also without change"),
         WINDOW_SIZE("anomaly.window-size", "10 s", "event-time window of the anomaly scores"),
         WINDOW_SLIDE("anomaly.window-slide", "5 s", "slide of the score windows (the size must be a multiple)"),
+        WINDOW_STAGGER("anomaly.window-stagger", "true",
+                "shift each asset's windows by a fixed phase within the slide, taken from its id, so that a fleet's "
+                        + "windows do not all close at the same moment; false = every window ends at a multiple of the slide"),
         BASELINE_TIME_CONSTANT("anomaly.baseline-time-constant", "10 min",
                 "memory of each asset's learned baseline (exponential forgetting)"),
         WARMUP_SAMPLES("anomaly.warmup-samples", "120", "readings an asset needs before it is scored"),
