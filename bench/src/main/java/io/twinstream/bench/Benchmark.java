@@ -156,12 +156,13 @@ public final class Benchmark {
         List<Results.Latency> latency = new ArrayList<>();
         Results.LiveMaximum live = null;
         if (options.phases().contains("latency")) {
-            double offered = options.offeredRate();
-            if (offered <= 0) {
-                live = liveMaximum(throughput != null ? throughput.pipelineEventsPerSecond() : pipeline.eventsPerSecond());
-                log("live maximum: %,.0f events/s", live.eventsPerSecond());
-                offered = live.eventsPerSecond() * options.offeredShare();
-            }
+            // run also with a fixed offered rate: it warms the JVM up for the live workload (faults of every kind,
+            // readings reordered by timers), which the preloaded warm-up does not exercise. Without it the first
+            // latency run stalled once for 1.5 to 5 s, all cores busy, the twin operator's CPU doubled and the JIT's
+            // compiler threads busy; after it, no such stall was seen
+            live = liveMaximum(throughput != null ? throughput.pipelineEventsPerSecond() : pipeline.eventsPerSecond());
+            log("live maximum: %,.0f events/s", live.eventsPerSecond());
+            double offered = options.offeredRate() > 0 ? options.offeredRate() : live.eventsPerSecond() * options.offeredShare();
             for (String guarantee : List.of("at-least-once", "exactly-once")) {
                 latency.add(latency(guarantee, offered));
                 log("latency %s: %s", guarantee, latency.get(latency.size() - 1));

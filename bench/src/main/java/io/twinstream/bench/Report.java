@@ -22,8 +22,10 @@ final class Report {
         if (r.liveMaximum() != null) {
             Results.LiveMaximum m = r.liveMaximum();
             b.append(String.format(Locale.ROOT, "%nlive maximum (pipeline, sender and output consumers on this machine)%n"));
-            b.append(String.format(Locale.ROOT, "  %,.0f events/s over %.0f s, %,d assets; offered in the latency runs: %s of it%n",
-                    m.eventsPerSecond(), m.seconds(), m.assets(), r.settings().get("offeredShare")));
+            double fixed = Double.parseDouble(r.settings().getOrDefault("offeredRate", "0"));
+            b.append(String.format(Locale.ROOT, "  %,.0f events/s over %.0f s, %,d assets; offered in the latency runs: %s%n",
+                    m.eventsPerSecond(), m.seconds(), m.assets(),
+                    fixed > 0 ? String.format(Locale.ROOT, "a fixed %,.0f events/s", fixed) : r.settings().get("offeredShare") + " of it"));
         }
         if (!r.latency().isEmpty()) {
             b.append(String.format(Locale.ROOT, "%nlatency, event -> visible to a read_committed consumer (ms)%n"));
