@@ -77,6 +77,7 @@ class HelmChartTest {
         assertThat(conf.path("execution.checkpointing.savepoint-dir").asText()).isEqualTo("s3://twinstream/savepoints");
         assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
         assertThat(conf.path("metrics.reporter.prom.port").asText()).isEqualTo("9249");
+        assertThat(conf.path("env.java.opts.taskmanager").asText()).isEqualTo("-XX:+AlwaysPreTouch");
         assertThat(spec.path("taskManager").path("resource").path("memory").asText()).isEqualTo("4096m");
 
         Map<String, String> args = args(fd);
