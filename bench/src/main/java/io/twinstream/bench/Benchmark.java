@@ -187,7 +187,7 @@ public final class Benchmark {
                 }
                 log("%,d assets on %s: %,.0f events/s", assets, backend, m.eventsPerSecond());
                 scale.add(new Results.Scale(assets, backend, d.events(), m.eventsPerSecond(), m.checkpoints(),
-                        m.checkpointBytes(), m.stateBytes(), m.checkpointMillis(), m.maxHeapBytes(), m.rssBytes(), null));
+                        m.checkpointBytes(), m.stateBytes(), m.checkpointMillis(), m.maxHeapBytes(), m.offHeapRssBytes(), null));
             }
             if (d != null && d != base) {
                 deleteTopic(d.topic());
@@ -221,7 +221,7 @@ public final class Benchmark {
     }
 
     record Measured(double eventsPerSecond, long checkpoints, long checkpointBytes, long stateBytes,
-                    long checkpointMillis, long maxHeapBytes, long rssBytes) {}
+                    long checkpointMillis, long maxHeapBytes, long offHeapRssBytes) {}
 
     /**
      * Runs the pass-through job or the pipeline over a preloaded topic and measures how fast the keyed
@@ -311,7 +311,7 @@ public final class Benchmark {
             JsonNode counts = rest.get("/jobs/" + jobId + "/checkpoints").path("counts");
             return new Measured(eps, counts.path("completed").asLong(),
                     checkpoint == null ? 0 : checkpoint[1], checkpoint == null ? 0 : checkpoint[2],
-                    checkpoint == null ? 0 : checkpoint[3], heap.stop(), rssBytes());
+                    checkpoint == null ? 0 : checkpoint[3], heap.stop(), offHeapRssBytes());
         } finally {
             heap.stop();
             cancel(job);
@@ -537,13 +537,15 @@ public final class Benchmark {
             Thread.sleep(c.millis(Key.CHECKPOINT_INTERVAL) + 5_000);
             live.alerts.stop();
             live.snapshots.stop();
+            Percentiles checkpoints = live.rest.checkpointDurations(live.jobId);
             if (options.latencyDump() != null) {
                 Files.createDirectories(options.latencyDump());
                 live.alerts.dump(options.latencyDump().resolve(name + ".alerts.csv"));
                 live.snapshots.dump(options.latencyDump().resolve(name + ".snapshots.csv"));
             }
             return new Results.Latency(guarantee, c.get(Key.CHECKPOINT_INTERVAL), offeredEventsPerSecond, achieved,
-                    behindMeasured, assets, Percentiles.of(live.alerts.latencies()), Percentiles.of(live.snapshots.latencies()));
+                    behindMeasured, assets, Percentiles.of(live.alerts.latencies()), Percentiles.of(live.snapshots.latencies()),
+                    checkpoints);
         }
     }
 
@@ -650,11 +652,16 @@ public final class Benchmark {
         }
     }
 
-    static long rssBytes() {
+    /**
+     * Resident memory beyond the committed heap: RocksDB, direct buffers, metaspace, thread stacks. The bench
+     * pre-touches its whole heap (bin/twinstream), so the process's RSS alone would be the heap size in every run.
+     */
+    static long offHeapRssBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                    long rss = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                    return rss - java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
                 }
             }
         } catch (Exception ignored) {

@@ -51,4 +51,12 @@ final class FlinkRest {
         return new long[] {c.path("id").asLong(), c.path("checkpointed_size").asLong(), c.path("state_size").asLong(),
                 c.path("end_to_end_duration").asLong()};
     }
+
+    /** End-to-end durations of the job's completed checkpoints (ms), from Flink's checkpoint statistics. */
+    Percentiles checkpointDurations(String jobId) throws Exception {
+        JsonNode stats = get("/jobs/" + jobId + "/checkpoints");
+        JsonNode d = stats.path("summary").path("end_to_end_duration");
+        return new Percentiles(stats.path("counts").path("completed").asInt(), d.path("p50").asDouble(Double.NaN),
+                d.path("p99").asDouble(Double.NaN), d.path("p999").asDouble(Double.NaN), d.path("max").asDouble(Double.NaN));
+    }
 }

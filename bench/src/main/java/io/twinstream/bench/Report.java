@@ -38,6 +38,10 @@ final class Report {
                         l.snapshot().count(), l.snapshot().p50(), l.snapshot().p99(), l.snapshot().p999()));
             }
             for (Results.Latency l : r.latency()) {
+                b.append(String.format(Locale.ROOT, "  %s: checkpoints took %.0f ms (p50), %.0f ms (max) end to end, %d of them%n",
+                        l.deliveryGuarantee(), l.checkpointDuration().p50(), l.checkpointDuration().max(), l.checkpointDuration().count()));
+            }
+            for (Results.Latency l : r.latency()) {
                 if (l.readingsSentLate() > 0) {
                     b.append(String.format(Locale.ROOT, "  %s: the sender was more than 100 ms late for %,d readings%n",
                             l.deliveryGuarantee(), l.readingsSentLate()));
@@ -47,7 +51,7 @@ final class Report {
         if (!r.scale().isEmpty()) {
             b.append(String.format(Locale.ROOT, "%nstate scale (pipeline, %s events per run)%n", r.settings().get("events")));
             b.append(String.format(Locale.ROOT, "  %10s %-8s %11s %11s %12s %12s %9s %9s %9s%n", "assets", "backend", "events/s",
-                    "vs smallest", "checkpoint", "full state", "cp ms", "heap max", "rss"));
+                    "vs smallest", "checkpoint", "full state", "cp ms", "heap max", "off-heap rss"));
             for (Results.Scale s : r.scale()) {
                 if (s.error() != null) {
                     b.append(String.format(Locale.ROOT, "  %,10d %-8s failed: %s%n", s.assets(), s.stateBackend(), s.error()));
@@ -55,9 +59,9 @@ final class Report {
                 }
                 double smallest = r.scale().stream().filter(x -> x.stateBackend().equals(s.stateBackend()) && x.error() == null)
                         .mapToDouble(Results.Scale::eventsPerSecond).findFirst().orElse(Double.NaN);
-                b.append(String.format(Locale.ROOT, "  %,10d %-8s %,11.0f %11.2f %12s %12s %,9d %9s %9s%n", s.assets(), s.stateBackend(),
+                b.append(String.format(Locale.ROOT, "  %,10d %-8s %,11.0f %11.2f %12s %12s %,9d %9s %12s%n", s.assets(), s.stateBackend(),
                         s.eventsPerSecond(), s.eventsPerSecond() / smallest, bytes(s.checkpointBytes()), bytes(s.stateBytes()),
-                        s.checkpointMillis(), bytes(s.maxHeapBytes()), bytes(s.rssBytes())));
+                        s.checkpointMillis(), bytes(s.maxHeapBytes()), bytes(s.offHeapRssBytes())));
             }
         }
         return b.toString();

@@ -28,14 +28,16 @@ record Results(
 
     /**
      * Event → visible-to-read_committed latency at a fixed offered rate, in milliseconds; {@code readingsSentLate}
-     * counts the readings of the measured interval that the sender sent more than 100 ms after their timestamp.
+     * counts the readings of the measured interval that the sender sent more than 100 ms after their timestamp;
+     * {@code checkpointDuration} is Flink's end-to-end checkpoint duration over the whole run (exactly-once output
+     * becomes visible only when the checkpoint after it completes).
      */
     record Latency(String deliveryGuarantee, String checkpointInterval, double offeredEventsPerSecond,
                    double achievedEventsPerSecond, long readingsSentLate, int assets, Percentiles alert,
-                   Percentiles snapshot) {}
+                   Percentiles snapshot, Percentiles checkpointDuration) {}
 
     /** One fleet size on one state backend. */
     record Scale(int assets, String stateBackend, long events, double eventsPerSecond, long checkpoints,
-                 long checkpointBytes, long stateBytes, long checkpointMillis, long maxHeapBytes, long rssBytes,
+                 long checkpointBytes, long stateBytes, long checkpointMillis, long maxHeapBytes, long offHeapRssBytes,
                  String error) {}
 }
