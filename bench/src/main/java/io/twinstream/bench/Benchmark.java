@@ -187,7 +187,7 @@ public final class Benchmark {
                 }
                 log("%,d assets on %s: %,.0f events/s", assets, backend, m.eventsPerSecond());
                 scale.add(new Results.Scale(assets, backend, d.events(), m.eventsPerSecond(), m.checkpoints(),
-                        m.checkpointBytes(), m.stateBytes(), m.checkpointMillis(), m.maxHeapBytes(), m.offHeapRssBytes(), null));
+                        m.checkpointBytes(), m.stateBytes(), m.checkpointMillis(), m.liveHeapBytes(), m.offHeapRssBytes(), null));
             }
             if (d != null && d != base) {
                 deleteTopic(d.topic());
@@ -221,7 +221,7 @@ public final class Benchmark {
     }
 
     record Measured(double eventsPerSecond, long checkpoints, long checkpointBytes, long stateBytes,
-                    long checkpointMillis, long maxHeapBytes, long offHeapRssBytes) {}
+                    long checkpointMillis, long liveHeapBytes, long offHeapRssBytes) {}
 
     /**
      * Runs the pass-through job or the pipeline over a preloaded topic and measures how fast the keyed
@@ -674,34 +674,57 @@ public final class Benchmark {
         System.out.printf("[bench %s] %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
     }
 
-    /** The highest heap use seen while a run is going. */
-    static final class HeapSampler implements Runnable {
-        private final AtomicLong max = new AtomicLong();
-        private final AtomicBoolean running = new AtomicBoolean(true);
+    /**
+     * The most heap in use right after a garbage collection while a run is going: the live data (state, buffers,
+     * the preloaded readings), not the garbage between collections, whose peak only tracks the young generation's
+     * size on a fixed heap.
+     */
+    static final class HeapSampler implements javax.management.NotificationListener {
+        // -1 = no collection seen
+        private final AtomicLong max = new AtomicLong(-1);
+        private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
 
         static HeapSampler start() {
             HeapSampler s = new HeapSampler();
-            Thread t = new Thread(s, "heap-sampler");
-            t.setDaemon(true);
-            t.start();
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof javax.management.NotificationEmitter e) {
+                    e.addNotificationListener(s, null, null);
+                    s.emitters.add(e);
+                }
+            }
             return s;
         }
 
         @Override
-        public void run() {
-            var bean = ManagementFactory.getMemoryMXBean();
-            while (running.get()) {
-                max.accumulateAndGet(bean.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
+        public void handleNotification(javax.management.Notification n, Object handback) {
+            if (!n.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                return;
+            }
+            var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                    (javax.management.openmbean.CompositeData) n.getUserData());
+            long used = 0;
+            for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                    var after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+                    used += after == null ? 0 : after.getUsed();
                 }
             }
+            max.accumulateAndGet(used, Math::max);
+        }
+
+        long peak() {
+            return max.get();
         }
 
         long stop() {
-            running.set(false);
+            for (var e : emitters) {
+                try {
+                    e.removeNotificationListener(this);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                    // already removed: stop() runs on success and again in finally
+                }
+            }
+            emitters.clear();
             return max.get();
         }
     }

@@ -51,7 +51,7 @@ final class Report {
         if (!r.scale().isEmpty()) {
             b.append(String.format(Locale.ROOT, "%nstate scale (pipeline, %s events per run)%n", r.settings().get("events")));
             b.append(String.format(Locale.ROOT, "  %10s %-8s %11s %11s %12s %12s %9s %9s %9s%n", "assets", "backend", "events/s",
-                    "vs smallest", "checkpoint", "full state", "cp ms", "heap max", "off-heap rss"));
+                    "vs smallest", "checkpoint", "full state", "cp ms", "live heap", "off-heap rss"));
             for (Results.Scale s : r.scale()) {
                 if (s.error() != null) {
                     b.append(String.format(Locale.ROOT, "  %,10d %-8s failed: %s%n", s.assets(), s.stateBackend(), s.error()));
@@ -61,7 +61,7 @@ final class Report {
                         .mapToDouble(Results.Scale::eventsPerSecond).findFirst().orElse(Double.NaN);
                 b.append(String.format(Locale.ROOT, "  %,10d %-8s %,11.0f %11.2f %12s %12s %,9d %9s %12s%n", s.assets(), s.stateBackend(),
                         s.eventsPerSecond(), s.eventsPerSecond() / smallest, bytes(s.checkpointBytes()), bytes(s.stateBytes()),
-                        s.checkpointMillis(), bytes(s.maxHeapBytes()), bytes(s.offHeapRssBytes())));
+                        s.checkpointMillis(), bytes(s.liveHeapBytes()), bytes(s.offHeapRssBytes())));
             }
         }
         return b.toString();

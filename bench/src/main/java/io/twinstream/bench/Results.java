@@ -38,6 +38,6 @@ record Results(
 
     /** One fleet size on one state backend. */
     record Scale(int assets, String stateBackend, long events, double eventsPerSecond, long checkpoints,
-                 long checkpointBytes, long stateBytes, long checkpointMillis, long maxHeapBytes, long offHeapRssBytes,
+                 long checkpointBytes, long stateBytes, long checkpointMillis, long liveHeapBytes, long offHeapRssBytes,
                  String error) {}
 }
