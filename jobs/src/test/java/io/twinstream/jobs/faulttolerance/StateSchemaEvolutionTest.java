@@ -11,6 +11,7 @@ import io.twinstream.jobs.io.TopicReader;
 import io.twinstream.kafka.EmbeddedKafka;
 import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Json;
+import io.twinstream.schemas.Telemetry;
 import io.twinstream.schemas.TwinSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A savepoint written by an earlier release (before {@code TwinState.firstSeen} existed, see
  * {@code src/test/resources/savepoints/}) restores into this one: Flink's POJO serializer migrates
- * the state, and the twins go on counting from where the savepoint left them.
+ * the state, and the twins go on counting from where the savepoint left them. The fixture's job had
+ * taken in all of {@link RegenerateSavepointFixture#input()} before its savepoint, so the restored job
+ * gets a continuation of it: the same readings ten minutes later, with new sequence numbers.
  */
 class StateSchemaEvolutionTest {
 
@@ -54,21 +57,41 @@ class StateSchemaEvolutionTest {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             TwinPipeline.build(env, c, AssetModels.builtIn(), new KafkaPipelineIo(c, AssetModels.builtIn()));
             JobClient job = env.executeAsync("restored");
+            List<GeneratedRecord> continuation = continuation(sent);
+            fixture.send(continuation, RegenerateSavepointFixture.TOPIC);
             fixture.awaitConsumed(c, 1.0, Duration.ofMinutes(2));
             JobReport.stopWithSavepoint(FLINK, job, dir, true);
 
             Map<String, TwinSnapshot> twins = TopicReader.latestByKey(
                     TopicReader.readAll(c.kafkaProperties(), c.get(Key.TOPIC_SNAPSHOTS), true),
                     b -> read(b));
-            Map<String, Long> accepted = sent.stream().filter(GeneratedRecord::acceptedByTwin)
+            Map<String, Long> accepted = java.util.stream.Stream.concat(sent.stream(), continuation.stream())
+                    .filter(GeneratedRecord::acceptedByTwin)
                     .collect(Collectors.groupingBy(GeneratedRecord::key, Collectors.counting()));
             assertThat(twins.keySet()).isEqualTo(accepted.keySet());
             twins.forEach((asset, twin) -> {
-                // the savepoint held the first half of the readings: only a restored twin counts them all
+                // the savepoint's readings and the continuation's: only a restored twin counts them all
                 assertThat(twin.eventsAccepted()).as(asset).isEqualTo(accepted.get(asset));
                 assertThat(twin.firstSeen()).as("%s firstSeen", asset).isNotNull();
             });
         }
+    }
+
+    /** The input's clean readings again, ten minutes later and with sequence numbers past the input's. */
+    static List<GeneratedRecord> continuation(List<GeneratedRecord> input) throws Exception {
+        long shiftMs = Duration.ofMinutes(10).toMillis();
+        long seqShift = input.stream().mapToLong(r -> r.reading().seq()).max().orElse(0) + 1;
+        List<GeneratedRecord> out = new java.util.ArrayList<>();
+        for (GeneratedRecord r : input) {
+            if (r.transport() != null) {
+                continue;
+            }
+            Telemetry t = r.reading();
+            Telemetry later = new Telemetry(t.schemaVersion(), t.eventId() + "-later", t.assetId(), t.assetType(),
+                    t.siteId(), t.timestamp() + shiftMs, t.seq() + seqShift, t.readings());
+            out.add(new GeneratedRecord(r.key(), Json.MAPPER.writeValueAsBytes(later), later, null));
+        }
+        return out;
     }
 
     static TwinSnapshot read(byte[] json) {
