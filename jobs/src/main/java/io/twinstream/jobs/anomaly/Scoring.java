@@ -9,8 +9,8 @@ import io.twinstream.schemas.SensorScore;
 import io.twinstream.schemas.SensorSpec;
 import io.twinstream.schemas.Telemetry;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -102,7 +102,7 @@ public final class Scoring implements Serializable {
 
     private AnomalyScore toScore(String assetId, ScoringState s, SlidingPanes.WindowResult w, long windowEnd) {
         AssetModel model = models.get(s.assetType);
-        Map<String, SensorScore> sensors = new LinkedHashMap<>();
+        Map<String, SensorScore> sensors = new TreeMap<>(); // sorted already: the JSON writer orders map keys
         int top = -1;
         for (int j = 0; j < s.sensors.length; j++) {
             if (w.samples[j] == 0) {
