@@ -18,6 +18,13 @@ class FlinkConfigurationTest {
     }
 
     @Test
+    void chainedOperatorsHandOverRecordsWithoutCopies() {
+        assertThat(TwinPipeline.flinkConfiguration(PipelineConfig.defaults()).get(PipelineOptions.OBJECT_REUSE)).isTrue();
+        assertThat(TwinPipeline.flinkConfiguration(PipelineConfig.defaults()
+                .withFlinkProperty("pipeline.object-reuse", "false")).get(PipelineOptions.OBJECT_REUSE)).isFalse();
+    }
+
+    @Test
     void rocksdbGetsBloomFilters() {
         Configuration c = TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "rocksdb"));
         assertThat(c.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
