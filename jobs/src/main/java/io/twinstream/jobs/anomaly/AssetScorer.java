@@ -44,6 +44,14 @@ public final class AssetScorer implements Serializable {
 
     private final ScoringSettings settings;
 
+    /**
+     * Work arrays of {@link #predict}, reused across calls: it runs once per sensor and reading. A scorer serves one
+     * operator instance, and Flink calls an operator from one thread; they are rebuilt after deserialization.
+     */
+    private transient double[][] system;
+    private transient int[] others;
+    private transient double[][] solution;
+
     public AssetScorer(ScoringSettings settings) {
         this.settings = settings;
     }
@@ -167,8 +175,13 @@ public final class AssetScorer implements Serializable {
             distance[j] = 0;
             return s.mean[j];
         }
-        double[][] a = new double[m][m + 2];
-        int[] idx = new int[m];
+        if (system == null || system.length < m) {
+            system = new double[m][m + 2];
+            others = new int[m];
+            solution = new double[2][m];
+        }
+        double[][] a = system;
+        int[] idx = others;
         for (int k = 0, p = 0; k < n; k++) {
             if (k != j) {
                 idx[p++] = k;
@@ -183,7 +196,7 @@ public final class AssetScorer implements Serializable {
             a[p][m] = s.cov[kp * n + j];
             a[p][m + 1] = x[kp] - s.mean[kp];
         }
-        double[][] solution = solve(a, m, 2);
+        solve(a, m, 2, solution);
         double prediction = s.mean[j];
         double d2 = 0;
         for (int p = 0; p < m; p++) {
@@ -195,8 +208,11 @@ public final class AssetScorer implements Serializable {
         return prediction;
     }
 
-    /** Gaussian elimination with partial pivoting on an m x (m + rhs) augmented matrix. */
-    private static double[][] solve(double[][] a, int m, int rhs) {
+    /**
+     * Gaussian elimination with partial pivoting on the first m rows and m + rhs columns of {@code a} (rows may be
+     * longer, and are swapped in place); writes the rhs solutions into the first m entries of {@code out}'s rows.
+     */
+    private static void solve(double[][] a, int m, int rhs, double[][] out) {
         for (int c = 0; c < m; c++) {
             int pivot = c;
             for (int r = c + 1; r < m; r++) {
@@ -217,7 +233,6 @@ public final class AssetScorer implements Serializable {
                 }
             }
         }
-        double[][] out = new double[rhs][m];
         for (int h = 0; h < rhs; h++) {
             for (int r = m - 1; r >= 0; r--) {
                 double sum = a[r][m + h];
@@ -227,7 +242,6 @@ public final class AssetScorer implements Serializable {
                 out[h][r] = Math.abs(a[r][r]) < 1e-300 ? 0 : sum / a[r][r];
             }
         }
-        return out;
     }
 
     private static double range(ScoringState s, int j, double[] min, double[] max) {

@@ -89,6 +89,55 @@ class AssetScorerTest {
         return new GeneratorConfig.ScheduledFault(asset, kind, sensor, startMin * 60_000, seconds * 1000);
     }
 
+    /**
+     * The scorer reuses its work arrays across sensors, readings and assets. Scoring four assets of different models
+     * (different sensor counts) interleaved, with one scorer, gives exactly what four scorers of their own give.
+     */
+    @Test
+    void aScorerSharedByAssetsOfDifferentSizesScoresEachAsItsOwnWould() throws Exception {
+        GeneratorConfig config = GeneratorConfig.defaults().copy().seed(3).assets(4).startMs(START)
+                .durationMs(10 * 60_000).ratePerSecond(0).faultsPerAssetHour(6).build();
+        List<Telemetry> readings = new ArrayList<>();
+        new FleetGenerator(config, MODELS).run(new RecordSink() {
+            @Override
+            public void send(GeneratedRecord r) {
+                if (r.reading() != null && r.acceptedByTwin()) {
+                    readings.add(r.reading());
+                }
+            }
+
+            @Override
+            public void label(FaultLabel l) {}
+        });
+        java.util.Map<String, ScoringState> shared = new java.util.HashMap<>();
+        java.util.Map<String, ScoringState> own = new java.util.HashMap<>();
+        java.util.Map<String, AssetScorer> scorers = new java.util.HashMap<>();
+        AssetScorer sharedScorer = new AssetScorer(SETTINGS);
+        java.util.Set<Integer> sizes = new java.util.HashSet<>();
+        int compared = 0;
+        for (Telemetry t : readings) {
+            AssetModel model = MODELS.get(t.assetType());
+            String[] sensors = model.sensors().stream().map(SensorSpec::name).toArray(String[]::new);
+            sizes.add(sensors.length);
+            double[] min = model.sensors().stream().mapToDouble(SensorSpec::min).toArray();
+            double[] max = model.sensors().stream().mapToDouble(SensorSpec::max).toArray();
+            double[] values = new double[sensors.length];
+            for (int i = 0; i < sensors.length; i++) {
+                Double v = t.readings().get(sensors[i]);
+                values[i] = v == null ? Double.NaN : v;
+            }
+            AssetScorer mine = scorers.computeIfAbsent(t.assetId(), k -> new AssetScorer(SETTINGS));
+            SensorResult[] expected = mine.score(own.computeIfAbsent(t.assetId(), k -> mine.newState(sensors)),
+                    t.timestamp(), values.clone(), min, max);
+            SensorResult[] actual = sharedScorer.score(
+                    shared.computeIfAbsent(t.assetId(), k -> sharedScorer.newState(sensors)), t.timestamp(), values, min, max);
+            assertThat(actual).as("%s at %d", t.assetId(), t.timestamp()).containsExactly(expected);
+            compared++;
+        }
+        assertThat(sizes).as("sensor counts of the four models").hasSizeGreaterThan(1);
+        assertThat(compared).isGreaterThan(1000);
+    }
+
     @Test
     void healthyAssetsOfEveryTypeStayQuietThroughTheirOperatingCycles() throws Exception {
         for (int asset = 0; asset < 4; asset++) {
