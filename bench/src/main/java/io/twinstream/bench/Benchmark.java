@@ -64,14 +64,50 @@ public final class Benchmark {
                    List<String> phases, Path out, Path latencyDump,
                    Map<String, String> passThrough) {
 
+        static final String HELP = """
+                bin/twinstream bench [options]   throughput, latency and state scale in one run (about 25 minutes)
+
+                  --phases throughput,latency,scale   what to run (default all three)
+                  --events N                     events per throughput and scale run (default 1500000)
+                  --seed N                       generator seed (default 42)
+                  --throughput-assets N          fleet of the throughput runs (default 1000)
+                  --repeats N                    alternating pass-through and pipeline runs; medians compared (default 3)
+                  --fleet-sizes A,B,C            fleets of the scale runs (default 1000,100000,1000000)
+                  --backends hashmap,rocksdb     state backends of the scale runs (default both)
+                  --parallelism N                job parallelism (default 2)
+                  --checkpoint-interval D        throughput and scale runs (default 10 s)
+                  --latency-checkpoint-interval D  latency runs (default 2 s)
+                  --latency-warmup D --latency-measure D   per latency run (default 30s, 40s)
+                  --offered-share X              share of the measured live maximum offered in the latency runs (default 0.5)
+                  --offered-rate N               a fixed offered rate (events/s) instead
+                  --out DIR                      results.json and charts (default bench/results)
+                  --latency-dump DIR             each latency run's (event time, visible at) pairs as CSV
+                  --flink.<key> VALUE            a Flink setting for every run
+                  --kafka.properties.<key> VALUE a Kafka client setting of the jobs' sources and sinks
+                  --help                         this text
+                """;
+
+        static final java.util.Set<String> OPTIONS = java.util.Set.of("phases", "events", "seed", "throughput-assets",
+                "repeats", "fleet-sizes", "backends", "parallelism", "checkpoint-interval", "latency-checkpoint-interval",
+                "latency-warmup", "latency-measure", "offered-share", "offered-rate", "out", "latency-dump");
+
+        /**
+         * The options of a run; a name it does not know is an error, not a silent default: a mistyped option would
+         * otherwise cost a 25-minute run with the wrong settings.
+         */
         static Options parse(Map<String, String> a) {
+            for (String key : a.keySet()) {
+                if (!OPTIONS.contains(key) && !key.startsWith("flink.") && !key.startsWith("kafka.properties.")) {
+                    throw new IllegalArgumentException("unknown option --" + key + "\n" + HELP);
+                }
+            }
             return new Options(
                     Long.parseLong(a.getOrDefault("seed", "42")),
                     Long.parseLong(a.getOrDefault("events", "1500000")),
                     Integer.parseInt(a.getOrDefault("throughput-assets", "1000")),
                     Arrays.stream(a.getOrDefault("fleet-sizes", "1000,100000,1000000").split(","))
                             .map(String::trim).map(Integer::parseInt).toList(),
-                    List.of(a.getOrDefault("backends", "hashmap,rocksdb").split(",")),
+                    someOf(a, "backends", List.of("hashmap", "rocksdb")),
                     SensorGeneratorCli.parseDuration(a.getOrDefault("latency-warmup", "30s")),
                     SensorGeneratorCli.parseDuration(a.getOrDefault("latency-measure", "40s")),
                     a.getOrDefault("checkpoint-interval", "10 s"),
@@ -84,7 +120,7 @@ public final class Benchmark {
                     // job in one JVM vary by up to a quarter here)
                     Integer.parseInt(a.getOrDefault("repeats", "3")),
                     Integer.parseInt(a.getOrDefault("parallelism", "2")),
-                    List.of(a.getOrDefault("phases", "throughput,latency,scale").split(",")),
+                    someOf(a, "phases", List.of("throughput", "latency", "scale")),
                     Path.of(a.getOrDefault("out", "bench/results")),
                     // a diagnostic: each latency run's (event time, visible at) pairs as CSV files in this directory
                     a.containsKey("latency-dump") ? Path.of(a.get("latency-dump")) : null,
@@ -94,6 +130,20 @@ public final class Benchmark {
                     new java.util.TreeMap<>(a.entrySet().stream()
                             .filter(e -> e.getKey().startsWith("flink.") || e.getKey().startsWith("kafka.properties."))
                             .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+        }
+
+        /** A comma-separated subset of {@code known}, all of it by default. */
+        private static List<String> someOf(Map<String, String> a, String key, List<String> known) {
+            if (!a.containsKey(key)) {
+                return known;
+            }
+            List<String> values = List.of(a.get(key).split(","));
+            for (String v : values) {
+                if (!known.contains(v)) {
+                    throw new IllegalArgumentException("--" + key + ": unknown value '" + v + "', expected some of " + known);
+                }
+            }
+            return values;
         }
     }
 
@@ -110,7 +160,12 @@ public final class Benchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Options o = Options.parse(SensorGeneratorCli.parse(argv));
+        Map<String, String> args = SensorGeneratorCli.parse(argv);
+        if (args.containsKey("help")) {
+            System.out.print(Options.HELP);
+            return;
+        }
+        Options o = Options.parse(args);
         Results results;
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
             results = new Benchmark(o, kafka).run();
