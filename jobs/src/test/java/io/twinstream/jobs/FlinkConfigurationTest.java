@@ -7,7 +7,9 @@ import io.twinstream.jobs.config.PipelineConfig.Key;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.CompressionType;
 
 /** The Flink settings the pipeline runs with, as Flink's own typed options read them. */
 class FlinkConfigurationTest {
@@ -28,6 +30,18 @@ class FlinkConfigurationTest {
     void rocksdbGetsBloomFilters() {
         Configuration c = TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "rocksdb"));
         assertThat(c.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+    }
+
+    @Test
+    void rocksdbLeavesItsTwoUpperLevelsUncompressed() {
+        Configuration c = TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "rocksdb"));
+        List<CompressionType> levels = c.get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL);
+        assertThat(levels).hasSize(7);
+        assertThat(levels.subList(0, 2)).containsOnly(CompressionType.NO_COMPRESSION);
+        assertThat(levels.subList(2, 7)).containsOnly(CompressionType.LZ4_COMPRESSION);
+        assertThat(TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "rocksdb")
+                .withFlinkProperty("state.backend.rocksdb.compression.per.level", "SNAPPY_COMPRESSION"))
+                .get(RocksDBConfigurableOptions.COMPRESSION_PER_LEVEL)).containsExactly(CompressionType.SNAPPY_COMPRESSION);
     }
 
     @Test
