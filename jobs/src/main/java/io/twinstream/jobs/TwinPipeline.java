@@ -46,7 +46,7 @@ public final class TwinPipeline {
      * which rewrites all of L1 each time; compressing data that is rewritten seconds later was most of RocksDB's
      * background work. Measured at 1,000,000 assets (README, Performance): flush and compaction threads from 0.72 to
      * 0.48 cores, 1,000,000 / 1,000 assets from 0.49, 0.62, 0.62 to 0.53, 0.67, 0.69 in three alternating pairs, for
-     * about 30% more state on disk (the deeper levels, which hold most of it, stay compressed).
+     * about a third more state on disk (the deeper levels, which hold most of it, stay compressed).
      *
      * <p>String keys, so a heap-backend job does not load RocksDB classes; a {@code flink.*} setting overrides them.
      */
