@@ -1,5 +1,6 @@
 package io.twinstream.schemas;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Map;
 
 /**
@@ -37,9 +38,9 @@ public record Alert(
         Severity severity,
         String sensor,
         Detector detector,
-        double score,
-        double observed,
-        double expected,
+        @JsonSerialize(using = DerivedNumber.class) double score,
+        @JsonSerialize(using = DerivedNumber.class) double observed,
+        @JsonSerialize(using = DerivedNumber.class) double expected,
         String reason,
         long startedAt,
         long updatedAt,

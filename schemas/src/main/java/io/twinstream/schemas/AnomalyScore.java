@@ -1,5 +1,6 @@
 package io.twinstream.schemas;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Map;
 
 /**
@@ -25,9 +26,9 @@ public record AnomalyScore(
         String siteId,
         long windowStart,
         long windowEnd,
-        double score,
+        @JsonSerialize(using = DerivedNumber.class) double score,
         String sensor,
         Detector detector,
-        double observed,
-        double expected,
+        @JsonSerialize(using = DerivedNumber.class) double observed,
+        @JsonSerialize(using = DerivedNumber.class) double expected,
         Map<String, SensorScore> sensors) {}

@@ -1,5 +1,7 @@
 package io.twinstream.schemas;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+
 /**
  * One sensor's anomaly score over one window, with its explanation.
  *
@@ -12,10 +14,10 @@ package io.twinstream.schemas;
  * @param rulSeconds  estimated seconds until the trend crosses the valid range, or null if no crossing is expected within the horizon
  */
 public record SensorScore(
-        double score,
+        @JsonSerialize(using = DerivedNumber.class) double score,
         Detector detector,
-        double observed,
-        double expected,
+        @JsonSerialize(using = DerivedNumber.class) double observed,
+        @JsonSerialize(using = DerivedNumber.class) double expected,
         int samples,
-        double trendPerHour,
-        Double rulSeconds) {}
+        @JsonSerialize(using = DerivedNumber.class) double trendPerHour,
+        @JsonSerialize(using = DerivedNumber.class) Double rulSeconds) {}

@@ -1,5 +1,7 @@
 package io.twinstream.schemas;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+
 /**
  * What a twin knows about one sensor.
  *
@@ -17,8 +19,8 @@ public record SensorState(
         double lastValue,
         long lastTimestamp,
         long count,
-        double mean,
-        double stddev,
+        @JsonSerialize(using = DerivedNumber.class) double mean,
+        @JsonSerialize(using = DerivedNumber.class) double stddev,
         double min,
         double max,
         boolean outOfRange,

@@ -1,5 +1,6 @@
 package io.twinstream.schemas;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Map;
 
 /**
@@ -39,7 +40,7 @@ public record TwinSnapshot(
         Map<String, SensorState> sensors,
         long snapshotTime,
         SnapshotReason reason,
-        Double health,
+        @JsonSerialize(using = DerivedNumber.class) Double health,
         Integer openAlerts,
         Map<String, SensorScore> maintenance) {
 
