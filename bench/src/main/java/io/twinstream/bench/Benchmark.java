@@ -195,17 +195,24 @@ public final class Benchmark {
         if (options.phases().contains("throughput")) {
             List<Double> ceilings = new ArrayList<>();
             List<Double> pipelines = new ArrayList<>();
+            List<Double> ceilingBytes = new ArrayList<>();
+            List<Double> pipelineBytes = new ArrayList<>();
             for (int i = 1; i <= options.repeats(); i++) {
-                ceilings.add(measure(base, "hashmap", true).eventsPerSecond());
-                log("pass-through %d of %d: %,.0f events/s", i, options.repeats(), ceilings.get(i - 1));
+                Measured ceiling = measure(base, "hashmap", true);
+                ceilings.add(ceiling.eventsPerSecond());
+                ceilingBytes.add(ceiling.bytesOutPerEvent());
+                log("pass-through %d of %d: %,.0f events/s, %.0f B out per event", i, options.repeats(),
+                        ceiling.eventsPerSecond(), ceiling.bytesOutPerEvent());
                 pipeline = measure(base, "hashmap", false);
                 pipelines.add(pipeline.eventsPerSecond());
-                log("pipeline %d of %d: %,.0f events/s", i, options.repeats(), pipelines.get(i - 1));
+                pipelineBytes.add(pipeline.bytesOutPerEvent());
+                log("pipeline %d of %d: %,.0f events/s, %.0f B out per event", i, options.repeats(),
+                        pipeline.eventsPerSecond(), pipeline.bytesOutPerEvent());
             }
             double ceiling = median(ceilings);
             double median = median(pipelines);
             throughput = new Results.Throughput(base.events(), base.assets(), ceiling, median, median / ceiling,
-                    ceilings, pipelines);
+                    ceilings, pipelines, median(ceilingBytes), median(pipelineBytes));
         }
 
         List<Results.Latency> latency = new ArrayList<>();
@@ -225,6 +232,13 @@ public final class Benchmark {
         }
 
         List<Results.Scale> scale = new ArrayList<>();
+        if (options.phases().contains("scale") && options.backends().contains("rocksdb")) {
+            // the warm-up above ran on the heap: RocksDB's code paths (its state serializers, timers in RocksDB) would
+            // otherwise be compiled during the first measured RocksDB run, with the JIT's threads taking a fifth of the
+            // machine from it, and that run is the 1,000-asset baseline the larger fleets are compared with
+            log("warm-up run on rocksdb (not measured)");
+            measure(base, "rocksdb", false);
+        }
         for (int assets : options.phases().contains("scale") ? options.fleetSizes() : List.<Integer>of()) {
             Dataset d = assets == base.assets() ? base : null;
             for (String backend : options.backends()) {
@@ -275,8 +289,12 @@ public final class Benchmark {
         return new Dataset(topic, assets, generator.stats().sent());
     }
 
+    /**
+     * {@code bytesOutPerEvent}: what the job's Kafka sinks wrote, per input event: the size of its output topics on the
+     * broker, which holds the record batches as the producers compressed them (lz4).
+     */
     record Measured(double eventsPerSecond, long checkpoints, long checkpointBytes, long stateBytes,
-                    long checkpointMillis, long liveHeapBytes, long offHeapRssBytes) {}
+                    long checkpointMillis, long liveHeapBytes, long offHeapRssBytes, double bytesOutPerEvent) {}
 
     /**
      * Runs the pass-through job or the pipeline over a preloaded topic and measures how fast the keyed
@@ -364,9 +382,11 @@ public final class Benchmark {
             }
             double eps = lastAt > firstAt ? (lastCount - firstCount) / ((lastAt - firstAt) / 1e9) : 0;
             JsonNode counts = rest.get("/jobs/" + jobId + "/checkpoints").path("counts");
+            // from the broker: the sinks' producer metrics restart with each transactional producer of exactly-once
+            double bytesOut = outputBytes(name + ".");
             return new Measured(eps, counts.path("completed").asLong(),
                     checkpoint == null ? 0 : checkpoint[1], checkpoint == null ? 0 : checkpoint[2],
-                    checkpoint == null ? 0 : checkpoint[3], heap.stop(), offHeapRssBytes());
+                    checkpoint == null ? 0 : checkpoint[3], heap.stop(), offHeapRssBytes(), bytesOut / d.events());
         } finally {
             heap.stop();
             cancel(job);
@@ -668,6 +688,24 @@ public final class Benchmark {
             // already finished and shut down
         }
         Thread.sleep(1_000);
+    }
+
+    /** Bytes the broker holds in the partitions of the topics whose names start with {@code prefix}. */
+    private long outputBytes(String prefix) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id).toList();
+            long bytes = 0;
+            for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+                for (var dir : dirs.values()) {
+                    for (var replica : dir.replicaInfos().entrySet()) {
+                        if (replica.getKey().topic().startsWith(prefix)) {
+                            bytes += replica.getValue().size();
+                        }
+                    }
+                }
+            }
+            return bytes;
+        }
     }
 
     private void deleteTopic(String topic) throws Exception {

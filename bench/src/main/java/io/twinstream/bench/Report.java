@@ -14,6 +14,9 @@ final class Report {
             b.append(String.format(Locale.ROOT, "  pass-through Kafka->Flink->Kafka  %,10.0f events/s%n", t.passThroughEventsPerSecond()));
             b.append(String.format(Locale.ROOT, "  full pipeline                     %,10.0f events/s%n", t.pipelineEventsPerSecond()));
             b.append(String.format(Locale.ROOT, "  pipeline / pass-through           %10.2f%n", t.ratio()));
+            b.append(String.format(Locale.ROOT, "  written to the broker per event    %,7.0f B pass-through, %,.0f B pipeline (%.1fx; lz4 batches)%n",
+                    t.passThroughBytesOutPerEvent(), t.pipelineBytesOutPerEvent(),
+                    t.pipelineBytesOutPerEvent() / t.passThroughBytesOutPerEvent()));
             if (t.pipelineRuns().size() > 1) {
                 b.append(String.format(Locale.ROOT, "  (medians of %d alternating runs each; pass-through %s, pipeline %s)%n",
                         t.pipelineRuns().size(), runs(t.passThroughRuns()), runs(t.pipelineRuns())));

@@ -15,10 +15,12 @@ record Results(
 
     /**
      * Pass-through ceiling versus full pipeline on the same preloaded data: the medians of alternating runs, and
-     * each run's events/s in the order they ran.
+     * each run's events/s in the order they ran; the median bytes each job's Kafka sinks wrote per input event
+     * (its output topics' size on the broker: record batches as the producers compressed them).
      */
     record Throughput(long events, int assets, double passThroughEventsPerSecond, double pipelineEventsPerSecond,
-                      double ratio, List<Double> passThroughRuns, List<Double> pipelineRuns) {}
+                      double ratio, List<Double> passThroughRuns, List<Double> pipelineRuns,
+                      double passThroughBytesOutPerEvent, double pipelineBytesOutPerEvent) {}
 
     /**
      * The highest rate the live setup (pipeline, sender and output consumers on the same machine) sustained, over

@@ -1,5 +1,6 @@
 package io.twinstream.bench.jmh;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.twinstream.generator.FleetGenerator;
 import io.twinstream.generator.GeneratedRecord;
 import io.twinstream.generator.GeneratorConfig;
@@ -12,8 +13,11 @@ import io.twinstream.jobs.io.TelemetryParser;
 import io.twinstream.jobs.twin.TwinLogic;
 import io.twinstream.jobs.twin.TwinSettings;
 import io.twinstream.jobs.twin.TwinState;
+import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Json;
 import io.twinstream.schemas.Telemetry;
+import io.twinstream.schemas.TwinSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The per-reading hot paths of the pipeline, one asset's generated readings replayed in a loop:
- * parsing and validating a record, updating the twin, scoring the reading. Replayed readings are
+ * parsing and validating a record, updating the twin, scoring the reading, and writing a twin snapshot and a
+ * window score as JSON (the records of the pump's last window, with its five sensors). Replayed readings are
  * shifted forward in time (one small record copy per call) so state keeps moving as it does live.
  *
  * <pre>bin/twinstream jmh</pre>
@@ -55,6 +60,10 @@ public class HotPathBenchmarks {
     private long round;
     private TwinState twinState;
     private ScoringState scoringState;
+    private TwinSnapshot snapshot;
+    private AnomalyScore score;
+    private final ObjectWriter snapshotWriter = Json.MAPPER.writerFor(TwinSnapshot.class);
+    private final ObjectWriter scoreWriter = Json.MAPPER.writerFor(AnomalyScore.class);
 
     @Setup
     public void setUp() throws Exception {
@@ -75,6 +84,18 @@ public class HotPathBenchmarks {
         span = readings.get(readings.size() - 1).timestamp() - readings.get(0).timestamp() + 1_000;
         twinState = twin.newState();
         scoringState = scoring.newState(readings.get(0));
+        // one pass over the hour for the output records; the benchmarks then start from fresh state
+        TwinState t = twin.newState();
+        ScoringState s = scoring.newState(readings.get(0));
+        TwinSnapshot[] lastSnapshot = new TwinSnapshot[1];
+        AnomalyScore[] lastScore = new AnomalyScore[1];
+        for (Telemetry r : readings) {
+            twin.apply("pump-1", t, r, x -> lastSnapshot[0] = x);
+            scoring.score(s, r);
+            scoring.closeUpTo("pump-1", s, r.timestamp(), x -> lastScore[0] = x);
+        }
+        score = lastScore[0];
+        snapshot = lastSnapshot[0].withHealth(1 - score.score(), 0, score.sensors());
     }
 
     private Telemetry nextReading() {
@@ -104,5 +125,15 @@ public class HotPathBenchmarks {
         Scoring.Scored s = scoring.score(scoringState, t);
         scoring.closeUpTo("pump-1", scoringState, t.timestamp(), bh::consume);
         return s;
+    }
+
+    @Benchmark
+    public byte[] snapshotJson() throws Exception {
+        return snapshotWriter.writeValueAsBytes(snapshot);
+    }
+
+    @Benchmark
+    public byte[] scoreJson() throws Exception {
+        return scoreWriter.writeValueAsBytes(score);
     }
 }
