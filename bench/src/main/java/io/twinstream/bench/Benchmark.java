@@ -234,8 +234,8 @@ public final class Benchmark {
         List<Results.Scale> scale = new ArrayList<>();
         if (options.phases().contains("scale") && options.backends().contains("rocksdb")) {
             // the warm-up above ran on the heap: RocksDB's code paths (its state serializers, timers in RocksDB) would
-            // otherwise be compiled during the first measured RocksDB run, with the JIT's threads taking a fifth of the
-            // machine from it, and that run is the 1,000-asset baseline the larger fleets are compared with
+            // otherwise be compiled during the first measured RocksDB run, with the JIT's threads taking up to a quarter
+            // of the machine from it, and that run is the 1,000-asset baseline the larger fleets are compared with
             log("warm-up run on rocksdb (not measured)");
             measure(base, "rocksdb", false);
         }
@@ -382,7 +382,7 @@ public final class Benchmark {
             }
             double eps = lastAt > firstAt ? (lastCount - firstCount) / ((lastAt - firstAt) / 1e9) : 0;
             JsonNode counts = rest.get("/jobs/" + jobId + "/checkpoints").path("counts");
-            // from the broker: the sinks' producer metrics restart with each transactional producer of exactly-once
+            // from the broker: under exactly-once the sinks' producer metrics do not follow their pooled producers
             double bytesOut = outputBytes(name + ".");
             return new Measured(eps, counts.path("completed").asLong(),
                     checkpoint == null ? 0 : checkpoint[1], checkpoint == null ? 0 : checkpoint[2],
