@@ -23,8 +23,8 @@ public final class DerivedNumber extends StdSerializer<Double> {
     /** Significant digits of a derived value on the wire. */
     public static final int DIGITS = 6;
 
-    private static final long MANTISSA_MIN = 100_000L; // 10^(DIGITS-1)
-    private static final long MANTISSA_LIMIT = 1_000_000L; // 10^DIGITS
+    private static final long MANTISSA_MIN = (long) Math.pow(10, DIGITS - 1);
+    private static final long MANTISSA_LIMIT = (long) Math.pow(10, DIGITS);
     /** Longest text is 13 characters ({@code -1.23456E-290}); the digits sit in the last {@link #DIGITS}. */
     static final int BUFFER = 24;
     private static final int POW10_OFFSET = 300;
@@ -87,7 +87,7 @@ public final class DerivedNumber extends StdSerializer<Double> {
             exp++;
         }
         long m = mantissa(v, exp);
-        if (m < MANTISSA_MIN) { // v just below a power of ten that is not exact as a double
+        if (m < MANTISSA_MIN) { // the estimate was one high: log2(v) * log10(2) just below an integer
             exp--;
             m = mantissa(v, exp);
         }
