@@ -23,7 +23,6 @@ public final class DerivedNumber extends StdSerializer<Double> {
     /** Significant digits of a derived value on the wire. */
     public static final int DIGITS = 6;
 
-    private static final long MANTISSA_MIN = (long) Math.pow(10, DIGITS - 1);
     private static final long MANTISSA_LIMIT = (long) Math.pow(10, DIGITS);
     /** Longest text is 13 characters ({@code -1.23456E-290}); the digits sit in the last {@link #DIGITS}. */
     static final int BUFFER = 24;
@@ -80,18 +79,14 @@ public final class DerivedNumber extends StdSerializer<Double> {
             s.getChars(0, s.length(), buf, pos);
             return pos + s.length();
         }
-        // decimal exponent of the leading digit: floor(log2(v) * log10(2)) is it or a little less (Math.log10 costs more
-        // than the rest of this method); then the mantissa as an integer of DIGITS digits
+        // decimal exponent of the leading digit: floor(log2(v) * log10(2)), in integers, is it or one less (Math.log10
+        // costs more than the rest of this method); then the mantissa as an integer of DIGITS digits
         int exp = (int) ((Math.getExponent(v) * 78_913L) >> 18);
-        while (v >= POW10[exp + 1 + POW10_OFFSET]) {
+        if (v >= POW10[exp + 1 + POW10_OFFSET]) {
             exp++;
         }
         long m = mantissa(v, exp);
-        if (m < MANTISSA_MIN) { // the estimate was one high: log2(v) * log10(2) just below an integer
-            exp--;
-            m = mantissa(v, exp);
-        }
-        if (m >= MANTISSA_LIMIT) { // 9.999995 rounds up to 10.0000
+        if (m >= MANTISSA_LIMIT) { // 9.999995 rounds up to 10.0000 (or v sat just under an inexact power of ten)
             exp++;
             m /= 10;
         }

@@ -34,15 +34,35 @@ class DerivedNumberTest {
     void agreesWithDecimalRoundingWithinHalfAUnitInTheLastDigit() {
         SplittableRandom random = new SplittableRandom(7);
         for (int i = 0; i < 200_000; i++) {
-            double v = (random.nextBoolean() ? 1 : -1) * random.nextDouble(1, 10) * Math.pow(10, random.nextInt(-30, 30));
-            String text = DerivedNumber.toString(v);
-            double back = Double.parseDouble(text);
-            BigDecimal exact = new BigDecimal(v).round(new MathContext(DerivedNumber.DIGITS));
-            assertThat(new BigDecimal(text).stripTrailingZeros().precision()).as(text).isLessThanOrEqualTo(DerivedNumber.DIGITS);
-            if (back != exact.doubleValue()) { // only a value within a rounding error of a half-way point may differ
-                assertThat(Math.abs(back - v)).as("%s -> %s", v, text)
-                        .isLessThanOrEqualTo(Math.ulp(exact.doubleValue()) * 4 + Math.abs(exact.doubleValue()) * 5.000001e-6);
-            }
+            assertRounded((random.nextBoolean() ? 1 : -1) * random.nextDouble(1, 10) * Math.pow(10, random.nextInt(-30, 30)));
+        }
+    }
+
+    /** Where the decimal exponent changes, and where the binary one does, which the exponent estimate starts from. */
+    @Test
+    void powersOfTenAndTwoAndTheirNeighbours() {
+        for (int e = -289; e <= 289; e++) {
+            double v = Double.parseDouble("1e" + e);
+            assertRounded(v);
+            assertRounded(Math.nextUp(v));
+            assertRounded(Math.nextDown(v));
+            assertRounded(v * 9.9999951);
+        }
+        for (int e = -960; e <= 960; e++) {
+            double v = Math.scalb(1.0, e);
+            assertRounded(v);
+            assertRounded(Math.nextDown(v));
+        }
+    }
+
+    private static void assertRounded(double v) {
+        String text = DerivedNumber.toString(v);
+        double back = Double.parseDouble(text);
+        BigDecimal exact = new BigDecimal(v).round(new MathContext(DerivedNumber.DIGITS));
+        assertThat(new BigDecimal(text).stripTrailingZeros().precision()).as(text).isLessThanOrEqualTo(DerivedNumber.DIGITS);
+        if (back != exact.doubleValue()) { // only a value within a rounding error of a half-way point may differ
+            assertThat(Math.abs(back - v)).as("%s -> %s", v, text)
+                    .isLessThanOrEqualTo(Math.ulp(exact.doubleValue()) * 4 + Math.abs(exact.doubleValue()) * 5.000001e-6);
         }
     }
 
