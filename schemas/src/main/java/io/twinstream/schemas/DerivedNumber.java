@@ -110,18 +110,14 @@ public final class DerivedNumber extends StdSerializer<Double> {
                 for (int i = -1; i > exp; i--) {
                     buf[pos++] = '0';
                 }
-                for (int i = 0; i < count; i++) {
-                    buf[pos++] = buf[d0 + i];
-                }
+                pos = copyDigits(buf, d0, 0, count, pos);
             } else {
                 for (int i = 0; i <= exp; i++) {
                     buf[pos++] = i < count ? buf[d0 + i] : '0';
                 }
                 buf[pos++] = '.';
                 if (count > exp + 1) {
-                    for (int i = exp + 1; i < count; i++) {
-                        buf[pos++] = buf[d0 + i];
-                    }
+                    pos = copyDigits(buf, d0, exp + 1, count, pos);
                 } else {
                     buf[pos++] = '0';
                 }
@@ -130,19 +126,22 @@ public final class DerivedNumber extends StdSerializer<Double> {
             buf[pos++] = buf[d0];
             buf[pos++] = '.';
             if (count > 1) {
-                for (int i = 1; i < count; i++) {
-                    buf[pos++] = buf[d0 + i];
-                }
+                pos = copyDigits(buf, d0, 1, count, pos);
             } else {
                 buf[pos++] = '0';
             }
             buf[pos++] = 'E';
             String e = Integer.toString(exp);
-            for (int i = 0; i < e.length(); i++) {
-                buf[pos++] = e.charAt(i);
-            }
+            e.getChars(0, e.length(), buf, pos);
+            pos += e.length();
         }
         return pos;
+    }
+
+    /** Copies digits {@code from} (inclusive) to {@code to} of those at {@code d0} to {@code pos}; the new end. */
+    private static int copyDigits(char[] buf, int d0, int from, int to, int pos) {
+        System.arraycopy(buf, d0 + from, buf, pos, to - from);
+        return pos + to - from;
     }
 
     /** round(v / 10^(exp - DIGITS + 1)); the power of ten is exact where the value has most of its uses. */
