@@ -42,7 +42,11 @@ public final class DerivedNumber extends StdSerializer<Double> {
 
     @Override
     public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-        char[] buf = new char[BUFFER];
+        write(gen, value, new char[BUFFER]);
+    }
+
+    /** Writes {@code value} rounded to {@link #DIGITS} significant digits, using {@code buf} ({@link #BUFFER} chars). */
+    static void write(JsonGenerator gen, double value, char[] buf) throws IOException {
         int n = format(value, buf);
         if (n < 0) {
             gen.writeNumber(value); // NaN and infinities: whatever the mapper does with them elsewhere
