@@ -40,8 +40,10 @@ public final class Scoring implements Serializable {
 
     /** Scores a reading, learns from it and keeps it in its window pane. */
     public Scored score(ScoringState s, Telemetry t) {
-        AssetModel model = models.get(t.assetType());
-        s.assetType = t.assetType();
+        // the state's type string hashes once; a reading's is a fresh string each time
+        String type = t.assetType().equals(s.assetType) ? s.assetType : t.assetType();
+        AssetModel model = models.get(type);
+        s.assetType = model != null ? model.type() : type;
         s.siteId = t.siteId();
         int n = s.sensors.length;
         double[] values = new double[n];
@@ -50,7 +52,7 @@ public final class Scoring implements Serializable {
         for (int i = 0; i < n; i++) {
             Double v = t.readings().get(s.sensors[i]);
             values[i] = v == null ? Double.NaN : v;
-            SensorSpec spec = model == null ? null : model.sensor(s.sensors[i]);
+            SensorSpec spec = model == null ? null : spec(model, s.sensors, i);
             min[i] = spec == null ? Double.NaN : spec.min();
             max[i] = spec == null ? Double.NaN : spec.max();
         }
@@ -67,6 +69,12 @@ public final class Scoring implements Serializable {
                 results);
         s.newest = Math.max(s.newest, t.timestamp());
         return new Scored(worst, added, paneEnd);
+    }
+
+    /** The model's spec of sensor i; a state made from the model lists its sensors in the model's order. */
+    private static SensorSpec spec(AssetModel model, String[] sensors, int i) {
+        java.util.List<SensorSpec> specs = model.sensors();
+        return i < specs.size() && specs.get(i).name().equals(sensors[i]) ? specs.get(i) : model.sensor(sensors[i]);
     }
 
     public ScoringState newState(Telemetry first) {
@@ -108,7 +116,7 @@ public final class Scoring implements Serializable {
             if (w.samples[j] == 0) {
                 continue;
             }
-            SensorSpec spec = model == null ? null : model.sensor(s.sensors[j]);
+            SensorSpec spec = model == null ? null : spec(model, s.sensors, j);
             Double rul = scorer.remainingUsefulLifeSeconds(s, j, spec == null ? Double.NaN : spec.min(),
                     spec == null ? Double.NaN : spec.max());
             sensors.put(s.sensors[j], new SensorScore(w.score[j], w.detector[j], w.observed[j], w.expected[j],

@@ -9,6 +9,9 @@ import java.util.Arrays;
  * pane keeps, per sensor, its highest score with the reading behind it.
  */
 public final class SlidingPanes {
+    /** Detectors by ordinal; {@code Detector.values()} copies its array on every call. */
+    private static final Detector[] DETECTORS = Detector.values();
+
     private SlidingPanes() {}
 
     /** End of the pane holding event time {@code t}: panes are (end - slide, end], their ends at {@code phase} + k·slide. */
@@ -138,7 +141,7 @@ public final class SlidingPanes {
                 }
                 if (w.samples[j] == 0 || s.paneScore[k] > w.score[j]) {
                     w.score[j] = s.paneScore[k];
-                    w.detector[j] = Detector.values()[s.paneDetector[k]];
+                    w.detector[j] = DETECTORS[s.paneDetector[k]];
                     w.observed[j] = s.paneObserved[k];
                     w.expected[j] = s.paneExpected[k];
                 }

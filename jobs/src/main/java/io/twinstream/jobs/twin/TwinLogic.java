@@ -6,11 +6,11 @@ import io.twinstream.schemas.AssetModel;
 import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.AssetStatus;
 import io.twinstream.schemas.RejectReason;
+import io.twinstream.schemas.SensorSpec;
 import io.twinstream.schemas.SnapshotReason;
 import io.twinstream.schemas.Telemetry;
 import io.twinstream.schemas.TwinSnapshot;
 import java.io.Serializable;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -85,8 +85,9 @@ public final class TwinLogic implements Serializable {
 
     /** Applies an admitted reading, in event-time order. */
     public void apply(String assetId, TwinState s, Telemetry t, Consumer<TwinSnapshot> out) {
-        AssetModel model = models.get(t.assetType());
-        s.assetType = model.type(); // the model's own instance: its hash is computed once, not per reading
+        // the model's own type string, kept in state: its hash is computed once, not per reading as a fresh string's is
+        AssetModel model = models.get(t.assetType().equals(s.assetType) ? s.assetType : t.assetType());
+        s.assetType = model.type();
         s.siteId = t.siteId();
         s.lastSeen = Math.max(s.lastSeen, t.timestamp());
         if (s.firstSeen == null) {
@@ -95,9 +96,12 @@ public final class TwinLogic implements Serializable {
         s.maxAppliedSeq = Math.max(s.maxAppliedSeq, t.seq());
         s.eventsAccepted++;
         s.dirty = true;
-        for (Map.Entry<String, Double> r : t.readings().entrySet()) {
-            s.sensors.computeIfAbsent(r.getKey(), k -> new SensorStats())
-                    .add(r.getValue(), t.timestamp(), model.sensor(r.getKey()));
+        // by the model's sensors, whose names hash once, rather than the reading's (the parser admits no others)
+        for (SensorSpec spec : model.sensors()) {
+            Double value = t.readings().get(spec.name());
+            if (value != null) {
+                s.sensors.computeIfAbsent(spec.name(), k -> new SensorStats()).add(value, t.timestamp(), spec);
+            }
         }
         if (s.status != AssetStatus.ONLINE) {
             s.status = AssetStatus.ONLINE;
