@@ -60,7 +60,8 @@ public final class Benchmark {
     /** What to run; every default is what the README's numbers were measured with. */
     record Options(long seed, long events, int throughputAssets, List<Integer> fleetSizes, List<String> backends,
                    Duration latencyWarmup, Duration latencyMeasure, String checkpointInterval,
-                   String latencyCheckpointInterval, double offeredShare, double offeredRate, int repeats, int parallelism,
+                   String latencyCheckpointInterval, double offeredShare, double offeredRate, int warmups, int repeats,
+                   int parallelism,
                    List<String> phases, Path out, Path latencyDump,
                    Map<String, String> passThrough) {
 
@@ -71,6 +72,7 @@ public final class Benchmark {
                   --events N                     events per throughput and scale run (default 1500000)
                   --seed N                       generator seed (default 42)
                   --throughput-assets N          fleet of the throughput runs (default 1000)
+                  --warmups N                    unmeasured pass-through and pipeline runs before the first measured one (default 2)
                   --repeats N                    alternating pass-through and pipeline runs; medians compared (default 3)
                   --fleet-sizes A,B,C            fleets of the scale runs (default 1000,100000,1000000)
                   --backends hashmap,rocksdb     state backends of the scale runs (default both)
@@ -88,7 +90,7 @@ public final class Benchmark {
                 """;
 
         static final java.util.Set<String> OPTIONS = java.util.Set.of("phases", "events", "seed", "throughput-assets",
-                "repeats", "fleet-sizes", "backends", "parallelism", "checkpoint-interval", "latency-checkpoint-interval",
+                "warmups", "repeats", "fleet-sizes", "backends", "parallelism", "checkpoint-interval", "latency-checkpoint-interval",
                 "latency-warmup", "latency-measure", "offered-share", "offered-rate", "out", "latency-dump");
 
         /**
@@ -118,6 +120,9 @@ public final class Benchmark {
                     Double.parseDouble(a.getOrDefault("offered-rate", "0")),
                     // pass-through and pipeline runs, alternating; the medians are compared (single runs of the same
                     // job in one JVM vary by up to a quarter here)
+                    // unmeasured rounds of both jobs: with one, the JIT's compiler threads still took 0.4 to 0.6 of the 2
+                    // cores during the first measured pipeline run (per-thread CPU from /proc, 2026-12-02)
+                    Integer.parseInt(a.getOrDefault("warmups", "2")),
                     Integer.parseInt(a.getOrDefault("repeats", "3")),
                     Integer.parseInt(a.getOrDefault("parallelism", "2")),
                     someOf(a, "phases", List.of("throughput", "latency", "scale")),
@@ -189,8 +194,11 @@ public final class Benchmark {
         Dataset base = preload(options.throughputAssets());
         // the first jobs in a JVM run partly interpreted: one unmeasured pass of each warms the JIT
         log("warm-up runs (not measured)");
-        measure(base, "hashmap", true);
-        Measured pipeline = measure(base, "hashmap", false);
+        Measured pipeline = null;
+        for (int i = 0; i < Math.max(1, options.warmups()); i++) {
+            measure(base, "hashmap", true);
+            pipeline = measure(base, "hashmap", false);
+        }
         Results.Throughput throughput = null;
         if (options.phases().contains("throughput")) {
             List<Double> ceilings = new ArrayList<>();
@@ -735,6 +743,7 @@ public final class Benchmark {
         s.put("offeredShare", String.valueOf(options.offeredShare()));
         s.put("offeredRate", String.valueOf(options.offeredRate()));
         s.put("repeats", String.valueOf(options.repeats()));
+        s.put("warmups", String.valueOf(options.warmups()));
         s.putAll(options.passThrough());
         return s;
     }

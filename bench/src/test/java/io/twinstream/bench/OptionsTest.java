@@ -20,6 +20,9 @@ class OptionsTest {
         assertThat(o.backends()).containsExactly("hashmap", "rocksdb");
         assertThat(o.fleetSizes()).containsExactly(1_000, 100_000, 1_000_000);
         assertThat(o.events()).isEqualTo(1_500_000);
+        assertThat(o.warmups()).isEqualTo(2);
+        assertThat(o.repeats()).isEqualTo(3);
+        assertThat(parse("--warmups", "1").warmups()).isEqualTo(1);
     }
 
     @Test
