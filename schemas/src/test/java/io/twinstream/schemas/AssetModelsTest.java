@@ -23,4 +23,24 @@ class AssetModelsTest {
         assertThat(models.get("NOPE")).isNull();
         assertThat(models.get(AssetModels.INDUSTRIAL_PUMP).sensor("bearing_temp_c").inRange(120)).isFalse();
     }
+
+    @Test
+    void findsATypeByAnyEqualStringAlsoAfterJavaSerialization() throws Exception {
+        AssetModels models = AssetModels.builtIn();
+        String fresh = new String(AssetModels.EV_BATTERY.toCharArray()); // as a deserialized reading carries it
+        assertThat(models.get(fresh).type()).isEqualTo(AssetModels.EV_BATTERY);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(models); // as Flink ships an operator's models to each subtask
+        }
+        AssetModels shipped;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            shipped = (AssetModels) in.readObject();
+        }
+        for (AssetModel m : shipped.all()) {
+            assertThat(shipped.get(m.type())).isSameAs(m);
+            assertThat(shipped.get(new String(m.type().toCharArray()))).isSameAs(m);
+        }
+        assertThat(shipped.get("NOPE")).isNull();
+    }
 }
