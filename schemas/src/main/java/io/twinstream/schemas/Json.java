@@ -17,12 +17,10 @@ public final class Json {
     public static final ObjectMapper MAPPER = configured().addModule(OutputWriters.module()).build();
 
     /**
-     * The same configuration with Jackson's reflective bean writers only: the reference that {@link OutputWriters}
-     * must match byte for byte.
+     * The shared configuration, without {@link OutputWriters}: with it alone Jackson writes every record through its
+     * reflective bean writers, the reference the streaming writers must match byte for byte ({@code OutputWritersTest}).
      */
-    static final ObjectMapper REFLECTIVE = configured().build();
-
-    private static JsonMapper.Builder configured() {
+    static JsonMapper.Builder configured() {
         return JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
