@@ -82,12 +82,7 @@ public final class OutputWriters {
         @Override
         public void serialize(TwinSnapshot s, JsonGenerator g, SerializerProvider provider) throws IOException {
             char[] buf = new char[DerivedNumber.BUFFER];
-            g.writeStartObject();
-            g.writeFieldName(SCHEMA_VERSION);
-            g.writeNumber(s.schemaVersion());
-            string(g, ASSET_ID, s.assetId());
-            string(g, ASSET_TYPE, s.assetType());
-            string(g, SITE_ID, s.siteId());
+            start(g, s.schemaVersion(), s.assetId(), s.assetType(), s.siteId());
             string(g, STATUS, s.status() == null ? null : s.status().name());
             g.writeFieldName(FIRST_SEEN);
             if (s.firstSeen() == null) {
@@ -171,12 +166,7 @@ public final class OutputWriters {
         @Override
         public void serialize(AnomalyScore s, JsonGenerator g, SerializerProvider provider) throws IOException {
             char[] buf = new char[DerivedNumber.BUFFER];
-            g.writeStartObject();
-            g.writeFieldName(SCHEMA_VERSION);
-            g.writeNumber(s.schemaVersion());
-            string(g, ASSET_ID, s.assetId());
-            string(g, ASSET_TYPE, s.assetType());
-            string(g, SITE_ID, s.siteId());
+            start(g, s.schemaVersion(), s.assetId(), s.assetType(), s.siteId());
             g.writeFieldName(WINDOW_START);
             g.writeNumber(s.windowStart());
             g.writeFieldName(WINDOW_END);
@@ -225,6 +215,17 @@ public final class OutputWriters {
             g.writeEndObject();
         }
         g.writeEndObject();
+    }
+
+    /** Opens a record with the fields both records begin with. */
+    private static void start(JsonGenerator g, int schemaVersion, String assetId, String assetType, String siteId)
+            throws IOException {
+        g.writeStartObject();
+        g.writeFieldName(SCHEMA_VERSION);
+        g.writeNumber(schemaVersion);
+        string(g, ASSET_ID, assetId);
+        string(g, ASSET_TYPE, assetType);
+        string(g, SITE_ID, siteId);
     }
 
     private static void string(JsonGenerator g, SerializedString name, String value) throws IOException {

@@ -29,20 +29,12 @@ class OutputWritersTest {
     }
 
     @Test
-    void randomSnapshotsWriteTheSameBytesAsTheReflectiveWriter() throws Exception {
+    void randomSnapshotsAndScoresWriteTheSameBytesAsTheReflectiveWriter() throws Exception {
         for (int i = 0; i < 5_000; i++) {
-            TwinSnapshot s = snapshot();
-            assertThat(new String(Json.MAPPER.writeValueAsBytes(s)))
-                    .isEqualTo(new String(REFLECTIVE.writeValueAsBytes(s)));
-        }
-    }
-
-    @Test
-    void randomScoresWriteTheSameBytesAsTheReflectiveWriter() throws Exception {
-        for (int i = 0; i < 5_000; i++) {
-            AnomalyScore s = score();
-            assertThat(new String(Json.MAPPER.writeValueAsBytes(s)))
-                    .isEqualTo(new String(REFLECTIVE.writeValueAsBytes(s)));
+            for (Object record : new Object[] {snapshot(), score()}) {
+                assertThat(new String(Json.MAPPER.writeValueAsBytes(record)))
+                        .isEqualTo(new String(REFLECTIVE.writeValueAsBytes(record)));
+            }
         }
     }
 
