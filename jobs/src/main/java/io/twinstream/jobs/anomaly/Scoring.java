@@ -40,10 +40,8 @@ public final class Scoring implements Serializable {
 
     /** Scores a reading, learns from it and keeps it in its window pane. */
     public Scored score(ScoringState s, Telemetry t) {
-        // the state's type string hashes once; a reading's is a fresh string each time
-        String type = t.assetType().equals(s.assetType) ? s.assetType : t.assetType();
-        AssetModel model = models.get(type);
-        s.assetType = model != null ? model.type() : type;
+        AssetModel model = models.get(t.assetType());
+        s.assetType = model != null ? model.type() : t.assetType(); // the model's own instance, as the twin keeps it
         s.siteId = t.siteId();
         int n = s.sensors.length;
         double[] values = new double[n];

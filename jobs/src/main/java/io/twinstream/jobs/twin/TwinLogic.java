@@ -85,9 +85,8 @@ public final class TwinLogic implements Serializable {
 
     /** Applies an admitted reading, in event-time order. */
     public void apply(String assetId, TwinState s, Telemetry t, Consumer<TwinSnapshot> out) {
-        // the model's own type string, kept in state: its hash is computed once, not per reading as a fresh string's is
-        AssetModel model = models.get(t.assetType().equals(s.assetType) ? s.assetType : t.assetType());
-        s.assetType = model.type();
+        AssetModel model = models.get(t.assetType());
+        s.assetType = model.type(); // the model's own instance: AssetModels.get finds it by identity, not by hash
         s.siteId = t.siteId();
         s.lastSeen = Math.max(s.lastSeen, t.timestamp());
         if (s.firstSeen == null) {
