@@ -118,11 +118,11 @@ public final class Benchmark {
                     Double.parseDouble(a.getOrDefault("offered-share", "0.5")),
                     // a fixed offered rate instead (events/s); 0 = measure the live maximum and offer a share of it
                     Double.parseDouble(a.getOrDefault("offered-rate", "0")),
-                    // pass-through and pipeline runs, alternating; the medians are compared (single runs of the same
-                    // job in one JVM vary by up to a quarter here)
                     // unmeasured rounds of both jobs: with one, the JIT's compiler threads still took 0.4 to 0.6 of the 2
                     // cores during the first measured pipeline run (per-thread CPU from /proc, 2026-12-02)
                     Integer.parseInt(a.getOrDefault("warmups", "2")),
+                    // pass-through and pipeline runs, alternating; the medians are compared (single runs of the same
+                    // job in one JVM vary by up to a quarter here)
                     Integer.parseInt(a.getOrDefault("repeats", "3")),
                     Integer.parseInt(a.getOrDefault("parallelism", "2")),
                     someOf(a, "phases", List.of("throughput", "latency", "scale")),
@@ -192,7 +192,7 @@ public final class Benchmark {
         String started = Instant.now().toString();
         log("preloading %,d events for %,d assets", options.events(), options.throughputAssets());
         Dataset base = preload(options.throughputAssets());
-        // the first jobs in a JVM run partly interpreted: one unmeasured pass of each warms the JIT
+        // the first jobs in a JVM run partly interpreted: unmeasured rounds of both (--warmups) warm the JIT
         log("warm-up runs (not measured)");
         Measured pipeline = null;
         for (int i = 0; i < Math.max(1, options.warmups()); i++) {
