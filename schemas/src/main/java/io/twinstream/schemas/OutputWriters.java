@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * Streaming JSON writers for the two records the pipeline writes per reading, {@link TwinSnapshot} and
  * {@link AnomalyScore} (with their {@link SensorState} and {@link SensorScore} maps). They write exactly what the
  * record annotations make Jackson's reflective bean writer produce (same fields, order, nulls, 6-digit derived numbers,
- * map keys sorted); {@code OutputWritersTest} checks that byte for byte against the reflective writer on generated
- * fleets. They exist because the reflective writer reads each field through a reflective accessor call and boxes every
+ * map keys sorted); {@code OutputWritersTest} checks that byte for byte against the reflective writer on the
+ * example records and on random ones. They exist because the reflective writer reads each field through a reflective accessor call and boxes every
  * number: in the profile of the twin operator, writing these records was 31% of its thread (README, Performance).
  */
 public final class OutputWriters {
