@@ -5,7 +5,10 @@ import io.twinstream.schemas.SensorScore;
 import java.util.HashMap;
 import java.util.Map;
 
-/** One asset's alerting state, a Flink POJO: open incidents, hysteresis counters, what the twin reads now. */
+/**
+ * One asset's alerting state: open incidents, hysteresis counters, what the twin reads now. Part of the asset's
+ * keyed value, written by {@code AssetStateSerializer}: a new field goes there too.
+ */
 public class AssetAlerts {
     public String assetType;
     public String siteId;

@@ -2,7 +2,8 @@ package io.twinstream.jobs.anomaly;
 
 /**
  * What the scorer learns and accumulates for one asset (or one backtest series), as a Flink POJO
- * of primitive arrays indexed by sensor. Sensor i is {@code sensors[i]}.
+ * of primitive arrays indexed by sensor. Sensor i is {@code sensors[i]}. In the pipeline it is part of an asset's
+ * keyed value, written by {@code AssetStateSerializer}: a new field goes there too.
  */
 public class ScoringState {
     public String assetType;

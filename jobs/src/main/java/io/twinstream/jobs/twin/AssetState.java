@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Everything the pipeline keeps for one asset, in one keyed value: one read and one write per
- * reading, also on RocksDB. A Flink POJO (public fields, no-arg constructor), so fields can be added
- * later and old savepoints still restore.
+ * reading, also on RocksDB. Written by {@link AssetStateSerializer}: a field added here or in the
+ * classes it holds must be added there too, with a new layout version.
  */
 public class AssetState {
     public TwinState twin;

@@ -138,13 +138,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<AssetState> descriptor = new ValueStateDescriptor<>("asset", AssetState.class);
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(stateTtlMs))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupIncrementally(TTL_CLEANUP_ENTRIES_PER_ACCESS, false)
-                .build());
-        state = getRuntimeContext().getState(descriptor);
+        state = getRuntimeContext().getState(stateDescriptor(stateTtlMs));
         MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("twinstream");
         accepted = m.counter("readingsAccepted");
         duplicates = m.counter("duplicatesDropped");
@@ -158,6 +152,17 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         m.gauge("assetsStale", () -> fleet[1]);
         m.gauge("assetsOffline", () -> fleet[2]);
         m.gauge("alertsOpen", () -> fleet[3]);
+    }
+
+    /** The one keyed value of an asset, written by {@link AssetStateSerializer}, dropped after the state TTL. */
+    static ValueStateDescriptor<AssetState> stateDescriptor(long stateTtlMs) {
+        ValueStateDescriptor<AssetState> descriptor = new ValueStateDescriptor<>("asset", new AssetStateSerializer());
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(stateTtlMs))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupIncrementally(TTL_CLEANUP_ENTRIES_PER_ACCESS, false)
+                .build());
+        return descriptor;
     }
 
     private void track(AssetStatus before, AssetStatus after) {

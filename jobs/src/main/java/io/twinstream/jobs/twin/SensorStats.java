@@ -3,7 +3,7 @@ package io.twinstream.jobs.twin;
 import io.twinstream.schemas.SensorSpec;
 import io.twinstream.schemas.SensorState;
 
-/** Mutable per-sensor state inside {@link TwinState}; a Flink POJO (public fields, no-arg constructor). */
+/** Mutable per-sensor state inside {@link TwinState}, written by {@link AssetStateSerializer}. */
 public class SensorStats {
     public double lastValue;
     public long lastTimestamp = Long.MIN_VALUE;

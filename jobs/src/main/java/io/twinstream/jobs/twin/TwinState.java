@@ -5,8 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Everything the pipeline keeps for one asset, in one value state so that one read and one write
- * per reading suffice (also on RocksDB). A Flink POJO: public fields, no-arg constructor, no Kryo.
+ * The twin's part of an asset's keyed value ({@link AssetState}, written by {@link AssetStateSerializer}).
  */
 public class TwinState {
     public String assetType;

@@ -1,0 +1,174 @@
+package io.twinstream.jobs.twin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinstream.generator.FleetGenerator;
+import io.twinstream.generator.GeneratedRecord;
+import io.twinstream.generator.GeneratorConfig;
+import io.twinstream.generator.RecordSink;
+import io.twinstream.jobs.alert.AssetAlerts;
+import io.twinstream.jobs.anomaly.ScoringState;
+import io.twinstream.jobs.io.Ingested;
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.AssetStatus;
+import io.twinstream.schemas.Detector;
+import io.twinstream.schemas.SensorScore;
+import io.twinstream.schemas.Telemetry;
+import io.twinstream.schemas.TwinSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AssetStateSerializer} gives back every state exactly: the states the twin operator builds from a generated
+ * fleet with faults (young and mature assets, readings waiting in order, open alerts), and hand-made edge cases. It
+ * writes fewer bytes than Flink's POJO serializer, which it replaces, and migrates state that serializer wrote.
+ */
+class AssetStateSerializerTest {
+    static final AssetStateSerializer SERIALIZER = new AssetStateSerializer();
+    static final TypeSerializer<AssetState> POJO = TypeInformation.of(AssetState.class).createSerializer(new SerializerConfigImpl());
+
+    @Test
+    void theTwinOperatorsStatesRoundTripExactlyAndInFewerBytesThanThePojoSerializer() throws Exception {
+        // a reordering bound, so readings wait in the state; faults, so some are duplicates and scores are high
+        Map<String, AssetState> young = statesAfter(20_000);
+        Map<String, AssetState> mature = statesAfter(15 * 60_000);
+        assertThat(mature.values()).anySatisfy(s -> assertThat(s.pending).isNotEmpty());
+        assertThat(mature.values()).allSatisfy(s -> assertThat(s.alerts.maintenance).isNotEmpty());
+        assertThat(mature.values()).allSatisfy(s -> assertThat(s.scoring.samples).isGreaterThan(50));
+
+        for (Map<String, AssetState> states : List.of(young, mature)) {
+            long compact = 0;
+            long pojo = 0;
+            for (AssetState s : states.values()) {
+                byte[] bytes = bytes(SERIALIZER, s);
+                assertRoundTrips(s);
+                compact += bytes.length;
+                pojo += bytes(POJO, s).length;
+            }
+            System.out.printf("%s: %,d assets, %,d bytes per state against %,d with Flink's POJO serializer%n",
+                    states == young ? "young" : "mature", states.size(), compact / states.size(), pojo / states.size());
+            assertThat(compact).isLessThan(pojo * 6 / 10);
+        }
+    }
+
+    @Test
+    void edgeCasesRoundTrip() throws Exception {
+        assertRoundTrips(new AssetState());
+
+        AssetState s = new AssetState();
+        s.twin = new TwinState();
+        s.twin.sensors = null;
+        s.twin.status = null;
+        s.twin.firstSeen = 5L;
+        s.twin.seenSeqs = new long[] {0, -1, Long.MIN_VALUE, 7, 0, 0, 0, 0, 9};
+        SensorStats stats = new SensorStats();
+        stats.lastValue = -0.0;
+        s.scoring = new ScoringState();
+        s.scoring.sensors = new String[] {"a", "b", "a", "ünïcødé", null};
+        s.scoring.cov = new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25};
+        s.scoring.last = new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE,
+            0, 0, 0, 0, Double.MAX_VALUE};
+        s.scoring.repeatRun = new int[] {0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 300};
+        s.scoring.paneEnd = new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0};
+        s.alerts = new AssetAlerts();
+        s.alerts.currentValues = null;
+        Map<String, SensorScore> maintenance = new TreeMap<>();
+        maintenance.put("x", new SensorScore(0.5, Detector.SHIFT, 1, 2, 3, -4, null));
+        maintenance.put("y", new SensorScore(1, null, Double.NaN, 0, 0, 0, 7.5));
+        maintenance.put("z", null);
+        s.alerts.maintenance = maintenance;
+        s.alerts.anomalySeverity = Alert.Severity.CRITICAL;
+        s.alerts.anomalyId = "x";
+        Map<String, Double> readings = new LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) { // more distinct strings than the writer's first table holds
+            readings.put("sensor-" + i, i % 3 == 0 ? null : (double) i);
+        }
+        s.pending.add(new Telemetry(1, null, "asset", "t", "site", -5, 0, readings));
+        s.pending.add(new Telemetry(2, "e", "asset", "t", "site", 5, 1, null));
+        s.pendingDuplicates.add(3L);
+        s.newest = 0;
+        s.released = Long.MAX_VALUE;
+        assertRoundTrips(s);
+
+        s.twin.sensors = new HashMap<>(Map.of("a", stats));
+        s.twin.status = AssetStatus.OFFLINE;
+        assertRoundTrips(s);
+    }
+
+    @Test
+    void stateTheFormerPojoSerializerWroteIsMigratedAndItsOwnIsReadAsIs() {
+        TypeSerializerSnapshot<AssetState> own = SERIALIZER.snapshotConfiguration();
+        assertThat(own.resolveSchemaCompatibility(POJO.snapshotConfiguration()).isCompatibleAfterMigration()).isTrue();
+        assertThat(own.resolveSchemaCompatibility(new AssetStateSerializer().snapshotConfiguration()).isCompatibleAsIs()).isTrue();
+    }
+
+    static void assertRoundTrips(AssetState s) throws Exception {
+        byte[] bytes = bytes(SERIALIZER, s);
+        AssetState back = SERIALIZER.deserialize(new DataInputDeserializer(bytes));
+        assertThat(back).usingRecursiveComparison().withEqualsForType(Double::equals, Double.class).isEqualTo(s);
+        // bit for bit: the recursive comparison calls -0.0 and 0.0, or two NaNs, equal
+        assertThat(bytes(POJO, back)).isEqualTo(bytes(POJO, s));
+        assertThat(bytes(SERIALIZER, back)).isEqualTo(bytes);
+        assertThat(bytes(SERIALIZER, SERIALIZER.copy(s))).isEqualTo(bytes);
+    }
+
+    static byte[] bytes(TypeSerializer<AssetState> serializer, AssetState s) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(s, out);
+        return out.getCopyOfBuffer();
+    }
+
+    /** Each asset's state after the twin operator took in {@code durationMs} of a generated fleet. */
+    static Map<String, AssetState> statesAfter(long durationMs) throws Exception {
+        GeneratorConfig config = GeneratorConfig.defaults().copy().seed(17).assets(12).sites(2).startMs(1_700_000_000_000L)
+                .durationMs(durationMs).ratePerSecond(0).faultsPerAssetHour(12).faultWarmupMs(60_000).build();
+        List<Telemetry> readings = new ArrayList<>();
+        new FleetGenerator(config, AssetModels.builtIn()).run(new RecordSink() {
+            @Override
+            public void send(GeneratedRecord r) {
+                if (r.reading() != null) {
+                    readings.add(r.reading());
+                }
+            }
+
+            @Override
+            public void flush() {}
+        });
+        try (KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harness =
+                DigitalTwinFunctionTest.newHarness(5_000)) {
+            harness.open();
+            long offset = 0;
+            for (Telemetry t : readings) {
+                harness.processElement(Ingested.valid(t, "telemetry.raw", 0, offset++), t.timestamp());
+            }
+            KeyedStateBackend<String> backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+            ValueState<AssetState> state = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                    DigitalTwinFunction.stateDescriptor(DigitalTwinFunctionTest.TWIN.stateTtlMs()));
+            Map<String, AssetState> states = new TreeMap<>();
+            for (String asset : new TreeSet<>(readings.stream().map(Telemetry::assetId).toList())) {
+                backend.setCurrentKey(asset);
+                states.put(asset, state.value());
+            }
+            return states;
+        }
+    }
+}
