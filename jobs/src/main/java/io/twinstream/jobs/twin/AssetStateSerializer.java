@@ -47,9 +47,15 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
         return false;
     }
 
+    /**
+     * The value is encoded here first and handed over in one write: RocksDB's backend gives the serializer a stream
+     * wrapper, where each single-byte write was a chain of virtual calls (10% of the twin thread in a profile).
+     */
+    private transient DataOutputSerializer buffer;
+
     @Override
     public TypeSerializer<AssetState> duplicate() {
-        return this; // stateless: every call keeps its working data on the stack
+        return new AssetStateSerializer(); // a buffer of its own for each thread that uses it
     }
 
     @Override
@@ -62,7 +68,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     public AssetState copy(AssetState from) {
         try {
             DataOutputSerializer out = new DataOutputSerializer(1024);
-            serialize(from, out);
+            write(from, out);
             return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot copy an asset state", e);
@@ -80,7 +86,20 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     }
 
     @Override
-    public void serialize(AssetState s, DataOutputView out) throws IOException {
+    public void serialize(AssetState s, DataOutputView target) throws IOException {
+        if (buffer == null) {
+            buffer = new DataOutputSerializer(4096);
+        }
+        DataOutputSerializer out = buffer;
+        out.clear();
+        write(s, out);
+        target.write(out.getSharedBuffer(), 0, out.length());
+        if (out.getSharedBuffer().length > 1 << 20) {
+            buffer = null; // one unusually large value does not keep its buffer alive
+        }
+    }
+
+    private static void write(AssetState s, DataOutputSerializer out) throws IOException {
         Writer w = new Writer(out);
         w.nullableLong(s.newest);
         w.nullableLong(s.released);
@@ -195,11 +214,11 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     private static final long ABSENT = Long.MIN_VALUE;
 
     private static final class Writer {
-        final DataOutputView out;
+        final DataOutputSerializer out;
         String[] strings = new String[16];
         int count;
 
-        Writer(DataOutputView out) {
+        Writer(DataOutputSerializer out) {
             this.out = out;
         }
 
