@@ -45,12 +45,13 @@ public final class AssetScorer implements Serializable {
     private final ScoringSettings settings;
 
     /**
-     * Work arrays of {@link #predict}, reused across calls: it runs once per sensor and reading. A scorer serves one
-     * operator instance, and Flink calls an operator from one thread; they are rebuilt after deserialization.
+     * Work arrays of {@link #predict}, reused across calls: it runs for every reading. A scorer serves one operator
+     * instance, and Flink calls an operator from one thread; they are rebuilt after deserialization.
      */
-    private transient double[][] system;
-    private transient int[] others;
-    private transient double[][] solution;
+    private transient double[] factor;
+    private transient double[] inverse;
+    private transient double[] scale;
+    private transient double[] standardized;
 
     public AssetScorer(ScoringSettings settings) {
         this.settings = settings;
@@ -119,6 +120,7 @@ public final class AssetScorer implements Serializable {
         double worst = 0;
         double[] predictions = new double[n];
         double[] distance = new double[n];
+        predict(s, x, predictions, distance);
         double[] motion = motion(s, values);
         for (int j = 0; j < n; j++) {
             if (Double.isNaN(values[j])) {
@@ -131,8 +133,7 @@ public final class AssetScorer implements Serializable {
             } else {
                 s.repeatRun[j] = 1;
             }
-            double expected = predict(s, j, x, distance);
-            predictions[j] = expected;
+            double expected = predictions[j];
             if (s.lastTimestamp != Long.MIN_VALUE) {
                 double ws = 1 - Math.exp(-(double) Math.max(0, timestamp - s.lastTimestamp) / settings.shiftTimeConstantMs());
                 double signed = Math.signum(v - expected) * normalised(v - expected, distance[j], motion[j]);
@@ -163,84 +164,95 @@ public final class AssetScorer implements Serializable {
     }
 
     /**
-     * What the other sensors and the baseline say sensor j should read; also writes into
-     * {@code distance[j]} how far the other sensors are from what the baseline has seen (squared
-     * Mahalanobis distance): far from it, the linear model extrapolates and its residuals are
-     * trusted less.
+     * What the other sensors and the baseline say each sensor should read, into {@code expected}; and into
+     * {@code distance} how far the other sensors are from what the baseline has seen (squared Mahalanobis
+     * distance): far from it, the linear model extrapolates and its residuals are trusted less.
+     *
+     * <p>Sensor j's prediction is the regression of j on the other sensors under the learned covariance, with a
+     * ridge on their variances. One factorisation serves all sensors: with P the inverse of the regularised
+     * covariance and e the deviations x - mean with sensor j's own set to 0, the regression gives
+     * mean_j - (P e)_j / P_jj and the other sensors' distance is e'P e - (P e)_j^2 / P_jj (the inverse of a block of
+     * a matrix, from the inverse of the whole). The covariance is scaled to a unit diagonal before its Cholesky
+     * factorisation, so sensors of very different magnitudes (a pressure in Pa beside a vibration in mm/s) factor as
+     * accurately as alike ones.
      */
-    double predict(ScoringState s, int j, double[] x, double[] distance) {
+    void predict(ScoringState s, double[] x, double[] expected, double[] distance) {
         int n = s.sensors.length;
-        int m = n - 1;
-        if (m == 0) {
-            distance[j] = 0;
-            return s.mean[j];
+        if (n == 1) {
+            expected[0] = s.mean[0];
+            distance[0] = 0;
+            return;
         }
-        if (system == null || system.length < m) {
-            system = new double[m][m + 2];
-            others = new int[m];
-            solution = new double[2][m];
+        if (factor == null || factor.length < n * n) {
+            factor = new double[n * n];
+            inverse = new double[n * n];
+            scale = new double[n];
+            standardized = new double[n];
         }
-        double[][] a = system;
-        int[] idx = others;
-        for (int k = 0, p = 0; k < n; k++) {
-            if (k != j) {
-                idx[p++] = k;
-            }
+        double[] l = factor;
+        double[] y = inverse;
+        for (int i = 0; i < n; i++) {
+            scale[i] = Math.sqrt(s.cov[i * n + i] + RIDGE * s.cov[i * n + i] + 1e-12);
+            standardized[i] = (x[i] - s.mean[i]) / scale[i];
         }
-        for (int p = 0; p < m; p++) {
-            int kp = idx[p];
-            for (int q = 0; q < m; q++) {
-                a[p][q] = s.cov[kp * n + idx[q]];
-            }
-            a[p][p] += RIDGE * s.cov[kp * n + kp] + 1e-12;
-            a[p][m] = s.cov[kp * n + j];
-            a[p][m + 1] = x[kp] - s.mean[kp];
-        }
-        solve(a, m, 2, solution);
-        double prediction = s.mean[j];
-        double d2 = 0;
-        for (int p = 0; p < m; p++) {
-            double dev = x[idx[p]] - s.mean[idx[p]];
-            prediction += solution[0][p] * dev;
-            d2 += solution[1][p] * dev;
-        }
-        distance[j] = Math.max(0, d2);
-        return prediction;
-    }
-
-    /**
-     * Gaussian elimination with partial pivoting on the first m rows and m + rhs columns of {@code a} (rows may be
-     * longer, and are swapped in place); writes the rhs solutions into the first m entries of {@code out}'s rows.
-     */
-    private static void solve(double[][] a, int m, int rhs, double[][] out) {
-        for (int c = 0; c < m; c++) {
-            int pivot = c;
-            for (int r = c + 1; r < m; r++) {
-                if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) {
-                    pivot = r;
+        // Cholesky factor L of the scaled covariance (unit diagonal plus the ridge), row by row
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k <= i; k++) {
+                double sum = i == k ? 1 : s.cov[i * n + k] / (scale[i] * scale[k]);
+                for (int m = 0; m < k; m++) {
+                    sum -= l[i * n + m] * l[k * n + m];
                 }
-            }
-            double[] t = a[c];
-            a[c] = a[pivot];
-            a[pivot] = t;
-            if (Math.abs(a[c][c]) < 1e-300) {
-                continue;
-            }
-            for (int r = c + 1; r < m; r++) {
-                double f = a[r][c] / a[c][c];
-                for (int k = c; k < m + rhs; k++) {
-                    a[r][k] -= f * a[c][k];
+                if (i == k) {
+                    if (!(sum > 0)) { // only a covariance broken by non-finite values gets here: no model this time
+                        for (int j = 0; j < n; j++) {
+                            expected[j] = s.mean[j];
+                            distance[j] = 0;
+                        }
+                        return;
+                    }
+                    l[i * n + i] = Math.sqrt(sum);
+                } else {
+                    l[i * n + k] = sum / l[k * n + k];
                 }
             }
         }
-        for (int h = 0; h < rhs; h++) {
-            for (int r = m - 1; r >= 0; r--) {
-                double sum = a[r][m + h];
-                for (int k = r + 1; k < m; k++) {
-                    sum -= a[r][k] * out[h][k];
+        // Y = L^-1 (lower triangular), so that the scaled precision is Y'Y
+        for (int c = 0; c < n; c++) {
+            y[c * n + c] = 1 / l[c * n + c];
+            for (int i = c + 1; i < n; i++) {
+                double sum = 0;
+                for (int m = c; m < i; m++) {
+                    sum -= l[i * n + m] * y[m * n + c];
                 }
-                out[h][r] = Math.abs(a[r][r]) < 1e-300 ? 0 : sum / a[r][r];
+                y[i * n + c] = sum / l[i * n + i];
             }
+        }
+        // For sensor j, z with its own entry left out (so that sensor's own deviation, however large, cannot swamp
+        // the others' in a difference): w = Y z, then t = (Y'w)_j is P's row j against the others' deviations.
+        // w_i for i < j does not involve z_j (Y is lower triangular): the sum of those squares is shared by all j > i.
+        double shared = 0;
+        for (int j = 0; j < n; j++) {
+            double q = shared;
+            double t = 0;
+            double pjj = 0;
+            for (int i = j; i < n; i++) {
+                double wi = 0;
+                for (int k = 0; k <= i; k++) {
+                    if (k != j) {
+                        wi += y[i * n + k] * standardized[k];
+                    }
+                }
+                q += wi * wi;
+                t += y[i * n + j] * wi;
+                pjj += y[i * n + j] * y[i * n + j];
+            }
+            expected[j] = s.mean[j] - scale[j] * t / pjj;
+            distance[j] = Math.max(0, q - t * t / pjj);
+            double wj = 0; // w_j with every entry of z, for the sensors after j
+            for (int k = 0; k <= j; k++) {
+                wj += y[j * n + k] * standardized[k];
+            }
+            shared += wj * wj;
         }
     }
 

@@ -93,6 +93,105 @@ class AssetScorerTest {
      * The scorer reuses its work arrays across sensors, readings and assets. Scoring four assets of different models
      * (different sensor counts) interleaved, with one scorer, gives exactly what four scorers of their own give.
      */
+    /**
+     * The prediction from one factorisation of the whole covariance equals, for every sensor, the ridge regression
+     * on the other sensors solved on its own (and the other sensors' Mahalanobis distance, likewise), also for
+     * sensors of very different magnitudes, a constant sensor, and a pair of perfectly correlated ones.
+     */
+    @Test
+    void eachSensorsPredictionIsItsOwnRegressionOnTheOthers() {
+        java.util.Random random = new java.util.Random(7);
+        AssetScorer scorer = new AssetScorer(SETTINGS);
+        for (int trial = 0; trial < 500; trial++) {
+            int n = 2 + random.nextInt(7);
+            String[] sensors = new String[n];
+            java.util.Arrays.setAll(sensors, i -> "s" + i);
+            ScoringState s = scorer.newState(sensors);
+            double[] magnitude = new double[n];
+            for (int i = 0; i < n; i++) {
+                magnitude[i] = Math.pow(10, random.nextInt(9) - 3);
+            }
+            double[][] b = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    b[i][k] = random.nextGaussian() * magnitude[i];
+                }
+            }
+            if (trial % 5 == 1) {
+                b[n - 1] = new double[n]; // a constant sensor
+            } else if (trial % 5 == 2) {
+                b[1] = b[0].clone(); // two sensors that always move together
+            }
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    double c = 0;
+                    for (int m = 0; m < n; m++) {
+                        c += b[i][m] * b[k][m];
+                    }
+                    s.cov[i * n + k] = c;
+                }
+            }
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) {
+                s.mean[i] = random.nextGaussian() * 100 * magnitude[i];
+                x[i] = s.mean[i] + random.nextGaussian() * 3 * magnitude[i];
+            }
+            double[] expected = new double[n];
+            double[] distance = new double[n];
+            scorer.predict(s, x, expected, distance);
+            for (int j = 0; j < n; j++) {
+                double[] direct = regressionOnTheOthers(s, j, x);
+                assertThat(expected[j]).as("trial %d sensor %d", trial, j)
+                        .isCloseTo(direct[0], org.assertj.core.data.Offset.offset(1e-7 * (Math.abs(direct[0]) + magnitude[j])));
+                assertThat(distance[j]).as("trial %d sensor %d distance", trial, j)
+                        .isCloseTo(direct[1], org.assertj.core.data.Offset.offset(1e-6 * (1 + direct[1])));
+            }
+        }
+    }
+
+    /** Sensor j's ridge regression on the others and their squared distance, by solving its own normal equations. */
+    static double[] regressionOnTheOthers(ScoringState s, int j, double[] x) {
+        int n = s.sensors.length;
+        int m = n - 1;
+        int[] idx = java.util.stream.IntStream.range(0, n).filter(k -> k != j).toArray();
+        double[][] a = new double[m][m + 2];
+        for (int p = 0; p < m; p++) {
+            for (int q = 0; q < m; q++) {
+                a[p][q] = s.cov[idx[p] * n + idx[q]];
+            }
+            a[p][p] += 1e-3 * s.cov[idx[p] * n + idx[p]] + 1e-12;
+            a[p][m] = s.cov[idx[p] * n + j];
+            a[p][m + 1] = x[idx[p]] - s.mean[idx[p]];
+        }
+        for (int c = 0; c < m; c++) { // Gauss-Jordan with partial pivoting
+            int pivot = c;
+            for (int r = c + 1; r < m; r++) {
+                if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) {
+                    pivot = r;
+                }
+            }
+            double[] t = a[c];
+            a[c] = a[pivot];
+            a[pivot] = t;
+            for (int r = 0; r < m; r++) {
+                if (r != c) {
+                    double f = a[r][c] / a[c][c];
+                    for (int k = c; k < m + 2; k++) {
+                        a[r][k] -= f * a[c][k];
+                    }
+                }
+            }
+        }
+        double prediction = s.mean[j];
+        double d2 = 0;
+        for (int p = 0; p < m; p++) {
+            double dev = x[idx[p]] - s.mean[idx[p]];
+            prediction += a[p][m] / a[p][p] * dev;
+            d2 += a[p][m + 1] / a[p][p] * dev;
+        }
+        return new double[] {prediction, d2};
+    }
+
     @Test
     void aScorerSharedByAssetsOfDifferentSizesScoresEachAsItsOwnWould() throws Exception {
         GeneratorConfig config = GeneratorConfig.defaults().copy().seed(3).assets(4).startMs(START)
