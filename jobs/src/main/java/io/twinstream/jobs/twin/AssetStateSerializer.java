@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntToLongFunction;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -272,46 +273,37 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             varint(e == null ? 0 : e.ordinal() + 1);
         }
 
-        /** Length + 1 (0 = null), a bitmap of the non-zero entries, then those entries. */
+        /** Length + 1 (0 = null), then per 8 entries a bitmap of the non-zero ones and those entries' bits. */
         void doubles(double[] a) throws IOException {
             if (a == null) {
                 varint(0);
-                return;
-            }
-            varint(a.length + 1);
-            for (int base = 0; base < a.length; base += 8) {
-                int bits = 0;
-                for (int i = base; i < Math.min(base + 8, a.length); i++) {
-                    if (Double.doubleToRawLongBits(a[i]) != 0) {
-                        bits |= 1 << (i - base);
-                    }
-                }
-                out.writeByte(bits);
-                for (int i = base; i < Math.min(base + 8, a.length); i++) {
-                    if ((bits & 1 << (i - base)) != 0) {
-                        out.writeDouble(a[i]);
-                    }
-                }
+            } else {
+                nonZero(a.length, i -> Double.doubleToRawLongBits(a[i]));
             }
         }
 
         void longs(long[] a) throws IOException {
             if (a == null) {
                 varint(0);
-                return;
+            } else {
+                nonZero(a.length, i -> a[i]);
             }
-            varint(a.length + 1);
-            for (int base = 0; base < a.length; base += 8) {
-                int bits = 0;
-                for (int i = base; i < Math.min(base + 8, a.length); i++) {
-                    if (a[i] != 0) {
-                        bits |= 1 << (i - base);
+        }
+
+        private void nonZero(int length, IntToLongFunction bitsAt) throws IOException {
+            varint(length + 1);
+            for (int base = 0; base < length; base += 8) {
+                int end = Math.min(base + 8, length);
+                int map = 0;
+                for (int i = base; i < end; i++) {
+                    if (bitsAt.applyAsLong(i) != 0) {
+                        map |= 1 << (i - base);
                     }
                 }
-                out.writeByte(bits);
-                for (int i = base; i < Math.min(base + 8, a.length); i++) {
-                    if (a[i] != 0) {
-                        out.writeLong(a[i]);
+                out.writeByte(map);
+                for (int i = base; i < end; i++) {
+                    if ((map & 1 << (i - base)) != 0) {
+                        out.writeLong(bitsAt.applyAsLong(i));
                     }
                 }
             }
@@ -549,14 +541,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 return null;
             }
             double[] a = new double[n];
-            for (int base = 0; base < n; base += 8) {
-                int bits = in.readUnsignedByte();
-                for (int i = base; i < Math.min(base + 8, n); i++) {
-                    if ((bits & 1 << (i - base)) != 0) {
-                        a[i] = in.readDouble();
-                    }
-                }
-            }
+            nonZero(n, (i, bits) -> a[i] = Double.longBitsToDouble(bits));
             return a;
         }
 
@@ -566,15 +551,23 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 return null;
             }
             long[] a = new long[n];
+            nonZero(n, (i, bits) -> a[i] = bits);
+            return a;
+        }
+
+        private interface Entries {
+            void set(int index, long bits);
+        }
+
+        private void nonZero(int n, Entries to) throws IOException {
             for (int base = 0; base < n; base += 8) {
-                int bits = in.readUnsignedByte();
+                int map = in.readUnsignedByte();
                 for (int i = base; i < Math.min(base + 8, n); i++) {
-                    if ((bits & 1 << (i - base)) != 0) {
-                        a[i] = in.readLong();
+                    if ((map & 1 << (i - base)) != 0) {
+                        to.set(i, in.readLong());
                     }
                 }
             }
-            return a;
         }
 
         int[] ints() throws IOException {
