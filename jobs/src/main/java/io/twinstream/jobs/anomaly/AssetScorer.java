@@ -242,17 +242,16 @@ public final class AssetScorer implements Serializable {
                         wi += y[i * n + k] * standardized[k];
                     }
                 }
+                if (i == j) { // w_j with z_j added back (its last term), for the sensors after j
+                    double wj = wi + y[j * n + j] * standardized[j];
+                    shared += wj * wj;
+                }
                 q += wi * wi;
                 t += y[i * n + j] * wi;
                 pjj += y[i * n + j] * y[i * n + j];
             }
             expected[j] = s.mean[j] - scale[j] * t / pjj;
             distance[j] = Math.max(0, q - t * t / pjj);
-            double wj = 0; // w_j with every entry of z, for the sensors after j
-            for (int k = 0; k <= j; k++) {
-                wj += y[j * n + k] * standardized[k];
-            }
-            shared += wj * wj;
         }
     }
 
