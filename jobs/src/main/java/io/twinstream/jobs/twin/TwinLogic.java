@@ -86,7 +86,7 @@ public final class TwinLogic implements Serializable {
     /** Applies an admitted reading, in event-time order. */
     public void apply(String assetId, TwinState s, Telemetry t, Consumer<TwinSnapshot> out) {
         AssetModel model = models.get(t.assetType());
-        s.assetType = model.type(); // the model's own instance: AssetModels.get finds it by identity, not by hash
+        s.assetType = model.type(); // the model's own instance: later lookups of the state's type find it by identity
         s.siteId = t.siteId();
         s.lastSeen = Math.max(s.lastSeen, t.timestamp());
         if (s.firstSeen == null) {

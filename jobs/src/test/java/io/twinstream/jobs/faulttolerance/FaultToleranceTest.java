@@ -103,14 +103,12 @@ class FaultToleranceTest {
         @Override
         public Ingested map(Ingested in) throws InterruptedException {
             if (seen.incrementAndGet() >= threshold && !failed.get()) {
-                if (checkpointed.get()) {
-                    if (failed.compareAndSet(false, true)) {
-                        throw new IllegalStateException("injected failure after " + seen.get() + " records");
-                    }
-                } else {
+                if (!checkpointed.get()) {
                     // hold the input back until a checkpoint completes: a fast job read all of it before the first
                     // one, ended without the failure, and the test failed on its own premise
                     Thread.sleep(1);
+                } else if (failed.compareAndSet(false, true)) {
+                    throw new IllegalStateException("injected failure after " + seen.get() + " records");
                 }
             }
             return in;
