@@ -24,7 +24,7 @@ public class AssetState {
     public long newest = Long.MIN_VALUE;
     /** Event time up to which readings, wake-ups and window closings have been processed. */
     public long released = Long.MIN_VALUE;
-    /** Earliest event-time timer registered and not yet fired; Long.MAX_VALUE if none. */
+    /** The event-time timer registered at the agenda's next item and not yet fired; Long.MAX_VALUE if none. */
     public long timer = Long.MAX_VALUE;
 
     public AssetState() {}

@@ -25,6 +25,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,46 @@ class DigitalTwinFunctionTest {
         assertThat(dead.get(0).payload()).contains("\"seq\":4");
         harness.processWatermark(Long.MAX_VALUE);
         assertThat(last().eventsAccepted()).isEqualTo(2);
+    }
+
+    /** Counts wake-ups by timer. */
+    static final class CountingWakeUps extends DigitalTwinFunction {
+        int wakeUps;
+
+        CountingWakeUps() {
+            super(AssetModels.builtIn(), TWIN, SCORING, ALERTING, 0);
+        }
+
+        @Override
+        public void onTimer(long time, OnTimerContext ctx, Collector<TwinSnapshot> out) throws Exception {
+            wakeUps++;
+            super.onTimer(time, ctx, out);
+        }
+    }
+
+    @Test
+    void whileReadingsRunTheAgendaTheAssetKeepsOneTimerAndNoTimerWakesItForNothing() throws Exception {
+        CountingWakeUps function = new CountingWakeUps();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
+                new TwinPipeline.ByAssetId(), Types.STRING);
+        harness.open();
+        // each reading runs the agenda (snapshot flushes, window closings, liveness) up to its own time before the
+        // watermark gets there, so every timer it had would only find nothing to do
+        for (int i = 1; i <= 60; i++) {
+            send(reading(PUMP, i, i * 1_000L, 100 + i % 7));
+            harness.processWatermark(i * 1_000L - 1);
+            assertThat(harness.numEventTimeTimers()).as("timers after reading %d", i).isEqualTo(1);
+        }
+        assertThat(function.wakeUps).isZero();
+        assertThat(side(harness, DigitalTwinFunction.SCORES)).as("windows closed by the readings").isNotEmpty();
+
+        // when the readings stop, the one timer still wakes it
+        harness.processWatermark(62_999);
+        assertThat(last().status()).isEqualTo(AssetStatus.ONLINE);
+        harness.processWatermark(63_000);
+        assertThat(last().status()).isEqualTo(AssetStatus.STALE);
+        assertThat(last().snapshotTime()).isEqualTo(63_000);
+        assertThat(function.wakeUps).isPositive();
     }
 
     @Test
