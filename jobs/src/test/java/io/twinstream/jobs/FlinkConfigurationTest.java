@@ -7,6 +7,8 @@ import io.twinstream.jobs.config.PipelineConfig.Key;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.CompressionType;
@@ -30,6 +32,12 @@ class FlinkConfigurationTest {
     void rocksdbGetsBloomFilters() {
         Configuration c = TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "rocksdb"));
         assertThat(c.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
+    }
+
+    @Test
+    void rocksdbKeepsTimersOnTheHeap() {
+        Configuration c = TwinPipeline.flinkConfiguration(PipelineConfig.defaults().with(Key.STATE_BACKEND, "rocksdb"));
+        assertThat(c.get(RocksDBOptions.TIMER_SERVICE_FACTORY)).isEqualTo(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
     }
 
     @Test
