@@ -46,7 +46,7 @@ public final class TwinPipeline {
      * Measured in neighbouring scale-only runs (README, Performance): with timers in RocksDB the 1,000-asset run fell
      * from 48,288 to 38,159 events/s with moving timers and its state on disk doubled (5.6 against 2.9 MiB: the
      * deleted timers' tombstones, which the timer queue's reads step over); on the heap it took in 48,135. The heap
-     * holds about 130 MiB more at a million assets, and each checkpoint writes the timers whole (19 MiB there).
+     * holds about 125 MiB more at a million assets, and each checkpoint writes the timers whole (19 MiB there).
      *
      * <p>No compression in levels 0 and 1, LZ4 below (Flink's default is Snappy everywhere). Each reading rewrites its
      * asset's whole value, so with many assets every byte passes through a memtable flush and an L0-to-L1 compaction,
