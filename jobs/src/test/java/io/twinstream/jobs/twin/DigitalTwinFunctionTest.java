@@ -41,9 +41,13 @@ class DigitalTwinFunctionTest {
 
     static KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> newHarness(long bound)
             throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DigitalTwinFunction(AssetModels.builtIn(), TWIN, SCORING, ALERTING, bound)),
-                new TwinPipeline.ByAssetId(), Types.STRING);
+        return harnessOf(new DigitalTwinFunction(AssetModels.builtIn(), TWIN, SCORING, ALERTING, bound));
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harnessOf(DigitalTwinFunction f)
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), new TwinPipeline.ByAssetId(),
+                Types.STRING);
     }
 
     /** Readings applied as they arrive (no reordering). */
@@ -171,8 +175,7 @@ class DigitalTwinFunctionTest {
     @Test
     void whileReadingsRunTheAgendaTheAssetKeepsOneTimerAndNoTimerWakesItForNothing() throws Exception {
         CountingWakeUps function = new CountingWakeUps();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function),
-                new TwinPipeline.ByAssetId(), Types.STRING);
+        harness = harnessOf(function);
         harness.open();
         // each reading runs the agenda (snapshot flushes, window closings, liveness) up to its own time before the
         // watermark gets there, so every timer it had would only find nothing to do
