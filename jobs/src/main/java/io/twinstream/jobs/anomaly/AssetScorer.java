@@ -179,8 +179,7 @@ public final class AssetScorer implements Serializable {
     void predict(ScoringState s, double[] x, double[] expected, double[] distance) {
         int n = s.sensors.length;
         if (n == 1) {
-            expected[0] = s.mean[0];
-            distance[0] = 0;
+            noModel(s, expected, distance);
             return;
         }
         if (factor == null || factor.length < n * n) {
@@ -204,10 +203,7 @@ public final class AssetScorer implements Serializable {
                 }
                 if (i == k) {
                     if (!(sum > 0)) { // only a covariance broken by non-finite values gets here: no model this time
-                        for (int j = 0; j < n; j++) {
-                            expected[j] = s.mean[j];
-                            distance[j] = 0;
-                        }
+                        noModel(s, expected, distance);
                         return;
                     }
                     l[i * n + i] = Math.sqrt(sum);
@@ -252,6 +248,14 @@ public final class AssetScorer implements Serializable {
             }
             expected[j] = s.mean[j] - scale[j] * t / pjj;
             distance[j] = Math.max(0, q - t * t / pjj);
+        }
+    }
+
+    /** Without other sensors to regress on, or without a usable covariance: each sensor is expected at its mean. */
+    private static void noModel(ScoringState s, double[] expected, double[] distance) {
+        for (int j = 0; j < s.sensors.length; j++) {
+            expected[j] = s.mean[j];
+            distance[j] = 0;
         }
     }
 
