@@ -65,10 +65,20 @@ class OutputWritersTest {
         }
         Map<String, SensorState> m = map();
         for (int i = random.nextInt(7); i > 0; i--) {
-            m.put(text(), random.nextInt(20) == 0 ? null : new SensorState(number(), random.nextLong(), random.nextLong(),
-                    number(), number(), number(), number(), random.nextBoolean(), random.nextLong()));
+            m.put(text(), random.nextInt(20) == 0 ? null : random.nextInt(3) == 0 ? young() : new SensorState(number(),
+                    random.nextLong(), random.nextLong(), number(), number(), number(), number(), random.nextBoolean(),
+                    random.nextLong()));
         }
         return m;
+    }
+
+    /** A sensor with one reading: its last value is its minimum and its maximum (the writer converts it once). */
+    private SensorState young() {
+        double v = number();
+        double other = random.nextBoolean() ? v : number(); // or a minimum or maximum of its own
+        return random.nextBoolean()
+                ? new SensorState(v, random.nextLong(), 1, v, 0.0, v, other, random.nextBoolean(), 0)
+                : new SensorState(v, random.nextLong(), 1, v, 0.0, other, v, random.nextBoolean(), 0);
     }
 
     private Map<String, SensorScore> sensorScores() {
