@@ -73,7 +73,7 @@ public final class Benchmark {
                   --seed N                       generator seed (default 42)
                   --throughput-assets N          fleet of the throughput runs (default 1000)
                   --warmups N                    unmeasured pass-through and pipeline runs before the first measured one (default 2)
-                  --repeats N                    alternating pass-through and pipeline runs; medians compared (default 3)
+                  --repeats N                    alternating pass-through and pipeline runs; medians compared (default 5)
                   --fleet-sizes A,B,C            fleets of the scale runs (default 1000,100000,1000000)
                   --backends hashmap,rocksdb     state backends of the scale runs (default both)
                   --parallelism N                job parallelism (default 2)
@@ -121,9 +121,11 @@ public final class Benchmark {
                     // unmeasured rounds of both jobs: with one, the JIT's compiler threads still took 0.4 to 0.6 of the 2
                     // cores during the first measured pipeline run (per-thread CPU from /proc, 2026-12-02)
                     Integer.parseInt(a.getOrDefault("warmups", "2")),
-                    // pass-through and pipeline runs, alternating; the medians are compared (single runs of the same
-                    // job in one JVM vary by up to a quarter here)
-                    Integer.parseInt(a.getOrDefault("repeats", "3")),
+                    // pass-through and pipeline runs, alternating; the medians are compared. Single runs of the same
+                    // job in one JVM vary by up to a quarter here, the pass-through's most (147,092 to 216,905 events/s
+                    // in one run, 2026-12-02 09:31), and with three repeats the ratio of the same code went from 0.41 to
+                    // 0.60 between runs
+                    Integer.parseInt(a.getOrDefault("repeats", "5")),
                     Integer.parseInt(a.getOrDefault("parallelism", "2")),
                     someOf(a, "phases", List.of("throughput", "latency", "scale")),
                     Path.of(a.getOrDefault("out", "bench/results")),
@@ -205,22 +207,26 @@ public final class Benchmark {
             List<Double> pipelines = new ArrayList<>();
             List<Double> ceilingBytes = new ArrayList<>();
             List<Double> pipelineBytes = new ArrayList<>();
+            List<Double> ceilingSteal = new ArrayList<>();
+            List<Double> pipelineSteal = new ArrayList<>();
             for (int i = 1; i <= options.repeats(); i++) {
                 Measured ceiling = measure(base, "hashmap", true);
                 ceilings.add(ceiling.eventsPerSecond());
                 ceilingBytes.add(ceiling.bytesOutPerEvent());
-                log("pass-through %d of %d: %,.0f events/s, %.0f B out per event", i, options.repeats(),
-                        ceiling.eventsPerSecond(), ceiling.bytesOutPerEvent());
+                ceilingSteal.add(ceiling.stolenCores());
+                log("pass-through %d of %d: %,.0f events/s, %.0f B out per event, %.2f cores stolen", i, options.repeats(),
+                        ceiling.eventsPerSecond(), ceiling.bytesOutPerEvent(), ceiling.stolenCores());
                 pipeline = measure(base, "hashmap", false);
                 pipelines.add(pipeline.eventsPerSecond());
                 pipelineBytes.add(pipeline.bytesOutPerEvent());
-                log("pipeline %d of %d: %,.0f events/s, %.0f B out per event", i, options.repeats(),
-                        pipeline.eventsPerSecond(), pipeline.bytesOutPerEvent());
+                pipelineSteal.add(pipeline.stolenCores());
+                log("pipeline %d of %d: %,.0f events/s, %.0f B out per event, %.2f cores stolen", i, options.repeats(),
+                        pipeline.eventsPerSecond(), pipeline.bytesOutPerEvent(), pipeline.stolenCores());
             }
             double ceiling = median(ceilings);
             double median = median(pipelines);
             throughput = new Results.Throughput(base.events(), base.assets(), ceiling, median, median / ceiling,
-                    ceilings, pipelines, median(ceilingBytes), median(pipelineBytes));
+                    ceilings, pipelines, median(ceilingBytes), median(pipelineBytes), ceilingSteal, pipelineSteal);
         }
 
         List<Results.Latency> latency = new ArrayList<>();
@@ -259,12 +265,14 @@ public final class Benchmark {
                     m = measure(d, backend, false);
                 } catch (Throwable e) {
                     log("%,d assets on %s failed: %s", assets, backend, e);
-                    scale.add(new Results.Scale(assets, backend, options.events(), 0, 0, 0, 0, 0, 0, 0, String.valueOf(e)));
+                    scale.add(new Results.Scale(assets, backend, options.events(), 0, 0, 0, 0, 0, 0, 0, Double.NaN,
+                            String.valueOf(e)));
                     continue;
                 }
-                log("%,d assets on %s: %,.0f events/s", assets, backend, m.eventsPerSecond());
+                log("%,d assets on %s: %,.0f events/s, %.2f cores stolen", assets, backend, m.eventsPerSecond(), m.stolenCores());
                 scale.add(new Results.Scale(assets, backend, d.events(), m.eventsPerSecond(), m.checkpoints(),
-                        m.checkpointBytes(), m.stateBytes(), m.checkpointMillis(), m.liveHeapBytes(), m.offHeapRssBytes(), null));
+                        m.checkpointBytes(), m.stateBytes(), m.checkpointMillis(), m.liveHeapBytes(), m.offHeapRssBytes(),
+                        m.stolenCores(), null));
             }
             if (d != null && d != base) {
                 deleteTopic(d.topic());
@@ -302,7 +310,8 @@ public final class Benchmark {
      * broker, which holds the record batches as the producers compressed them (lz4).
      */
     record Measured(double eventsPerSecond, long checkpoints, long checkpointBytes, long stateBytes,
-                    long checkpointMillis, long liveHeapBytes, long offHeapRssBytes, double bytesOutPerEvent) {}
+                    long checkpointMillis, long liveHeapBytes, long offHeapRssBytes, double bytesOutPerEvent,
+                    double stolenCores) {}
 
     /**
      * Runs the pass-through job or the pipeline over a preloaded topic and measures how fast the keyed
@@ -346,7 +355,7 @@ public final class Benchmark {
             long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
             for (int polls = 0; System.nanoTime() < deadline; polls++) {
                 double n = rest.vertexSum(jobId, vertex, "numRecordsIn");
-                intake.poll(System.nanoTime(), n);
+                intake.poll(System.nanoTime(), n, CpuSteal.seconds());
                 if (polls % 5 == 0) {
                     long[] cp = rest.latestCheckpoint(jobId);
                     if (cp != null) {
@@ -385,7 +394,8 @@ public final class Benchmark {
             double bytesOut = outputBytes(name + ".");
             return new Measured(eps, counts.path("completed").asLong(),
                     checkpoint == null ? 0 : checkpoint[1], checkpoint == null ? 0 : checkpoint[2],
-                    checkpoint == null ? 0 : checkpoint[3], heap.stop(), offHeapRssBytes(), bytesOut / d.events());
+                    checkpoint == null ? 0 : checkpoint[3], heap.stop(), offHeapRssBytes(), bytesOut / d.events(),
+                    intake.counterPerSecond());
         } finally {
             heap.stop();
             cancel(job);

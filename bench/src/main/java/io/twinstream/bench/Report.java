@@ -1,5 +1,6 @@
 package io.twinstream.bench;
 
+import java.util.List;
 import java.util.Locale;
 
 /** The human-readable table of a run. */
@@ -21,6 +22,8 @@ final class Report {
                 b.append(String.format(Locale.ROOT, "  (medians of %d alternating runs each; pass-through %s, pipeline %s)%n",
                         t.pipelineRuns().size(), runs(t.passThroughRuns()), runs(t.pipelineRuns())));
             }
+            b.append(String.format(Locale.ROOT, "  cores stolen by the VM's neighbours: pass-through %s, pipeline %s%n",
+                    stolen(t.passThroughStolenCores()), stolen(t.pipelineStolenCores())));
         }
         if (r.liveMaximum() != null) {
             Results.LiveMaximum m = r.liveMaximum();
@@ -53,8 +56,8 @@ final class Report {
         }
         if (!r.scale().isEmpty()) {
             b.append(String.format(Locale.ROOT, "%nstate scale (pipeline, %s events per run)%n", r.settings().get("events")));
-            b.append(String.format(Locale.ROOT, "  %10s %-8s %11s %11s %12s %12s %9s %9s %9s%n", "assets", "backend", "events/s",
-                    "vs smallest", "checkpoint", "full state", "cp ms", "live heap", "off-heap rss"));
+            b.append(String.format(Locale.ROOT, "  %10s %-8s %11s %11s %12s %12s %9s %9s %12s %7s%n", "assets", "backend", "events/s",
+                    "vs smallest", "checkpoint", "full state", "cp ms", "live heap", "off-heap rss", "stolen"));
             for (Results.Scale s : r.scale()) {
                 if (s.error() != null) {
                     b.append(String.format(Locale.ROOT, "  %,10d %-8s failed: %s%n", s.assets(), s.stateBackend(), s.error()));
@@ -62,12 +65,18 @@ final class Report {
                 }
                 double smallest = r.scale().stream().filter(x -> x.stateBackend().equals(s.stateBackend()) && x.error() == null)
                         .mapToDouble(Results.Scale::eventsPerSecond).findFirst().orElse(Double.NaN);
-                b.append(String.format(Locale.ROOT, "  %,10d %-8s %,11.0f %11.2f %12s %12s %,9d %9s %12s%n", s.assets(), s.stateBackend(),
+                b.append(String.format(Locale.ROOT, "  %,10d %-8s %,11.0f %11.2f %12s %12s %,9d %9s %12s %7s%n", s.assets(), s.stateBackend(),
                         s.eventsPerSecond(), s.eventsPerSecond() / smallest, bytes(s.checkpointBytes()), bytes(s.stateBytes()),
-                        s.checkpointMillis(), bytes(s.liveHeapBytes()), bytes(s.offHeapRssBytes())));
+                        s.checkpointMillis(), bytes(s.liveHeapBytes()), bytes(s.offHeapRssBytes()), stolen(List.of(s.stolenCores()))));
             }
         }
         return b.toString();
+    }
+
+    /** Cores stolen per run ("n/a" off Linux, or for runs of results written before steal was recorded). */
+    private static String stolen(List<Double> cores) {
+        return cores == null ? "n/a" : String.join(" / ", cores.stream()
+                .map(v -> v == null || v.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.2f", v)).toList());
     }
 
     private static String runs(java.util.List<Double> eventsPerSecond) {

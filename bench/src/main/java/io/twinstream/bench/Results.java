@@ -16,11 +16,13 @@ record Results(
     /**
      * Pass-through ceiling versus full pipeline on the same preloaded data: the medians of alternating runs, and
      * each run's events/s in the order they ran; the median bytes each job's Kafka sinks wrote per input event
-     * (its output topics' size on the broker: record batches as the producers compressed them).
+     * (its output topics' size on the broker: record batches as the producers compressed them); and each run's CPU
+     * stolen from this VM by its neighbours, in cores ({@link CpuSteal}).
      */
     record Throughput(long events, int assets, double passThroughEventsPerSecond, double pipelineEventsPerSecond,
                       double ratio, List<Double> passThroughRuns, List<Double> pipelineRuns,
-                      double passThroughBytesOutPerEvent, double pipelineBytesOutPerEvent) {}
+                      double passThroughBytesOutPerEvent, double pipelineBytesOutPerEvent,
+                      List<Double> passThroughStolenCores, List<Double> pipelineStolenCores) {}
 
     /**
      * The highest rate the live setup (pipeline, sender and output consumers on the same machine) sustained, over
@@ -38,8 +40,8 @@ record Results(
                    double achievedEventsPerSecond, long readingsSentLate, int assets, Percentiles alert,
                    Percentiles snapshot, Percentiles checkpointDuration) {}
 
-    /** One fleet size on one state backend. */
+    /** One fleet size on one state backend; {@code stolenCores} as in {@link Throughput}. */
     record Scale(int assets, String stateBackend, long events, double eventsPerSecond, long checkpoints,
                  long checkpointBytes, long stateBytes, long checkpointMillis, long liveHeapBytes, long offHeapRssBytes,
-                 String error) {}
+                 double stolenCores, String error) {}
 }

@@ -36,6 +36,16 @@ class IntakeRateTest {
     }
 
     @Test
+    void aCounterReadAtEachPollIsTakenBetweenTheSamePolls() {
+        IntakeRate rate = new IntakeRate(300);
+        rate.poll(1_000 * MS, 0, 5.0);     // before the job took anything in: not an endpoint
+        rate.poll(2_000 * MS, 100, 7.0);
+        rate.poll(6_000 * MS, 200, 8.2);
+        rate.poll(9_000 * MS, 300, 99.0);  // the total, after the job ran dry: not an endpoint
+        assertThat(rate.counterPerSecond()).isCloseTo(0.3, within(1e-9));
+    }
+
+    @Test
     void noRateFromASingleFetch() {
         IntakeRate rate = new IntakeRate(100);
         rate.poll(1_000 * MS, 0);

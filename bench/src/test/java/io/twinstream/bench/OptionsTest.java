@@ -21,7 +21,7 @@ class OptionsTest {
         assertThat(o.fleetSizes()).containsExactly(1_000, 100_000, 1_000_000);
         assertThat(o.events()).isEqualTo(1_500_000);
         assertThat(o.warmups()).isEqualTo(2);
-        assertThat(o.repeats()).isEqualTo(3);
+        assertThat(o.repeats()).isEqualTo(5);
         assertThat(parse("--warmups", "1").warmups()).isEqualTo(1);
     }
 
