@@ -67,19 +67,23 @@ final class Report {
                         .mapToDouble(Results.Scale::eventsPerSecond).findFirst().orElse(Double.NaN);
                 b.append(String.format(Locale.ROOT, "  %,10d %-8s %,11.0f %11.2f %12s %12s %,9d %9s %12s %7s%n", s.assets(), s.stateBackend(),
                         s.eventsPerSecond(), s.eventsPerSecond() / smallest, bytes(s.checkpointBytes()), bytes(s.stateBytes()),
-                        s.checkpointMillis(), bytes(s.liveHeapBytes()), bytes(s.offHeapRssBytes()), stolen(List.of(s.stolenCores()))));
+                        s.checkpointMillis(), bytes(s.liveHeapBytes()), bytes(s.offHeapRssBytes()), cores(s.stolenCores())));
             }
         }
         return b.toString();
     }
 
-    /** Cores stolen per run ("n/a" off Linux, or for runs of results written before steal was recorded). */
-    private static String stolen(List<Double> cores) {
-        return cores == null ? "n/a" : String.join(" / ", cores.stream()
-                .map(v -> v == null || v.isNaN() ? "n/a" : String.format(Locale.ROOT, "%.2f", v)).toList());
+    /** Cores stolen per run, in the order they ran. */
+    private static String stolen(List<Double> perRun) {
+        return String.join(" / ", perRun.stream().map(Report::cores).toList());
     }
 
-    private static String runs(java.util.List<Double> eventsPerSecond) {
+    /** Cores stolen from one run; "n/a" off Linux, where there is no {@code /proc/stat} to read. */
+    private static String cores(double stolen) {
+        return Double.isNaN(stolen) ? "n/a" : String.format(Locale.ROOT, "%.2f", stolen);
+    }
+
+    private static String runs(List<Double> eventsPerSecond) {
         return String.join(" / ", eventsPerSecond.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList());
     }
 

@@ -137,11 +137,7 @@ public final class OutputWriters {
             g.writeStartObject();
             g.writeFieldName(LAST_VALUE);
             String last = readingText(g, s.lastValue());
-            if (last == null) {
-                g.writeNumber(s.lastValue());
-            } else {
-                g.writeNumber(last);
-            }
+            reading(g, s.lastValue(), s.lastValue(), last);
             g.writeFieldName(LAST_TIMESTAMP);
             g.writeNumber(s.lastTimestamp());
             g.writeFieldName(COUNT);
