@@ -38,6 +38,31 @@ class OutputWritersTest {
         }
     }
 
+    /** The sinks' schema reuses one generator and buffer; record after record it must write what the mapper writes. */
+    @Test
+    void oneSerializationSchemaWritesEveryRecordAsTheMapperDoes() throws Exception {
+        var snapshots = new io.twinstream.schemas.flink.JsonSerialization<>(TwinSnapshot.class);
+        var scores = new io.twinstream.schemas.flink.JsonSerialization<>(AnomalyScore.class);
+        for (int i = 0; i < 2_000; i++) {
+            TwinSnapshot s = i % 500 == 7 ? huge() : snapshot();
+            assertThat(new String(snapshots.serialize(s))).isEqualTo(new String(Json.MAPPER.writeValueAsBytes(s)));
+            AnomalyScore a = score();
+            assertThat(new String(scores.serialize(a))).isEqualTo(new String(Json.MAPPER.writeValueAsBytes(a)));
+        }
+    }
+
+    /** A snapshot larger than the schema's buffer block. */
+    private TwinSnapshot huge() {
+        Map<String, SensorState> sensors = new TreeMap<>();
+        for (int i = 0; i < 400; i++) {
+            sensors.put("sensor_" + i, new SensorState(number(), random.nextLong(), random.nextLong(), number(), number(),
+                    number(), number(), random.nextBoolean(), random.nextLong()));
+        }
+        return new TwinSnapshot(1, text(), text(), text(), AssetStatus.ONLINE, random.nextLong(), random.nextLong(),
+                random.nextLong(), random.nextLong(), random.nextLong(), random.nextInt(), sensors, random.nextLong(),
+                SnapshotReason.CHANGE, number(), 0, sensorScores());
+    }
+
     @Test
     void theStreamingWritersAreTheOnesInUse() throws Exception {
         // a snapshot inside a list goes through the module's writer too, not only a top-level one
