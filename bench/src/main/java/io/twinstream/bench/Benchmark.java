@@ -209,24 +209,31 @@ public final class Benchmark {
             List<Double> pipelineBytes = new ArrayList<>();
             List<Double> ceilingSteal = new ArrayList<>();
             List<Double> pipelineSteal = new ArrayList<>();
+            List<Map<String, Double>> ceilingCpu = new ArrayList<>();
+            List<Map<String, Double>> pipelineCpu = new ArrayList<>();
             for (int i = 1; i <= options.repeats(); i++) {
                 Measured ceiling = measure(base, "hashmap", true);
                 ceilings.add(ceiling.eventsPerSecond());
                 ceilingBytes.add(ceiling.bytesOutPerEvent());
                 ceilingSteal.add(ceiling.stolenCores());
-                log("pass-through %d of %d: %,.0f events/s, %.0f B out per event, %.2f cores stolen", i, options.repeats(),
-                        ceiling.eventsPerSecond(), ceiling.bytesOutPerEvent(), ceiling.stolenCores());
+                ceilingCpu.add(ceiling.cpuMicrosPerEvent());
+                log("pass-through %d of %d: %,.0f events/s, %.0f B out per event, %.2f cores stolen, CPU per event %s", i,
+                        options.repeats(), ceiling.eventsPerSecond(), ceiling.bytesOutPerEvent(), ceiling.stolenCores(),
+                        Report.micros(ceiling.cpuMicrosPerEvent()));
                 pipeline = measure(base, "hashmap", false);
                 pipelines.add(pipeline.eventsPerSecond());
                 pipelineBytes.add(pipeline.bytesOutPerEvent());
                 pipelineSteal.add(pipeline.stolenCores());
-                log("pipeline %d of %d: %,.0f events/s, %.0f B out per event, %.2f cores stolen", i, options.repeats(),
-                        pipeline.eventsPerSecond(), pipeline.bytesOutPerEvent(), pipeline.stolenCores());
+                pipelineCpu.add(pipeline.cpuMicrosPerEvent());
+                log("pipeline %d of %d: %,.0f events/s, %.0f B out per event, %.2f cores stolen, CPU per event %s", i,
+                        options.repeats(), pipeline.eventsPerSecond(), pipeline.bytesOutPerEvent(), pipeline.stolenCores(),
+                        Report.micros(pipeline.cpuMicrosPerEvent()));
             }
             double ceiling = median(ceilings);
             double median = median(pipelines);
             throughput = new Results.Throughput(base.events(), base.assets(), ceiling, median, median / ceiling,
-                    ceilings, pipelines, median(ceilingBytes), median(pipelineBytes), ceilingSteal, pipelineSteal);
+                    ceilings, pipelines, median(ceilingBytes), median(pipelineBytes), ceilingSteal, pipelineSteal,
+                    ceilingCpu, pipelineCpu);
         }
 
         List<Results.Latency> latency = new ArrayList<>();
@@ -266,13 +273,14 @@ public final class Benchmark {
                 } catch (Throwable e) {
                     log("%,d assets on %s failed: %s", assets, backend, e);
                     scale.add(new Results.Scale(assets, backend, options.events(), 0, 0, 0, 0, 0, 0, 0, Double.NaN,
-                            String.valueOf(e)));
+                            Map.of(), String.valueOf(e)));
                     continue;
                 }
-                log("%,d assets on %s: %,.0f events/s, %.2f cores stolen", assets, backend, m.eventsPerSecond(), m.stolenCores());
+                log("%,d assets on %s: %,.0f events/s, %.2f cores stolen, CPU per event %s", assets, backend,
+                        m.eventsPerSecond(), m.stolenCores(), Report.micros(m.cpuMicrosPerEvent()));
                 scale.add(new Results.Scale(assets, backend, d.events(), m.eventsPerSecond(), m.checkpoints(),
                         m.checkpointBytes(), m.stateBytes(), m.checkpointMillis(), m.liveHeapBytes(), m.offHeapRssBytes(),
-                        m.stolenCores(), null));
+                        m.stolenCores(), m.cpuMicrosPerEvent(), null));
             }
             if (d != null && d != base) {
                 deleteTopic(d.topic());
@@ -311,7 +319,24 @@ public final class Benchmark {
      */
     record Measured(double eventsPerSecond, long checkpoints, long checkpointBytes, long stateBytes,
                     long checkpointMillis, long liveHeapBytes, long offHeapRssBytes, double bytesOutPerEvent,
-                    double stolenCores) {}
+                    double stolenCores, Map<String, Double> cpuMicrosPerEvent) {}
+
+    /** What the bench reads at each new count: CPU stolen from the VM, and each of this JVM's threads' CPU. */
+    record CpuAt(double stolenSeconds, ThreadCpu.Sample threads) {
+        static CpuAt now() {
+            return new CpuAt(CpuSteal.seconds(), ThreadCpu.sample());
+        }
+    }
+
+    /** Microseconds of CPU per event by thread group ({@link ThreadCpu}) between the intake's two endpoints. */
+    static Map<String, Double> cpuMicrosPerEvent(IntakeRate<CpuAt> intake) {
+        Map<String, Double> perEvent = new LinkedHashMap<>();
+        if (intake.measured()) {
+            ThreadCpu.secondsBetween(intake.atFirst().threads(), intake.atLast().threads())
+                    .forEach((group, seconds) -> perEvent.put(group, seconds * 1e6 / intake.records()));
+        }
+        return perEvent;
+    }
 
     /**
      * Runs the pass-through job or the pipeline over a preloaded topic and measures how fast the keyed
@@ -350,12 +375,12 @@ public final class Benchmark {
         String jobId = job.getJobID().toHexString();
         try {
             String vertex = awaitVertex(rest, jobId, passThrough ? PassThroughJob.OPERATOR : "digital-twin");
-            IntakeRate intake = new IntakeRate(d.events());
+            IntakeRate<CpuAt> intake = new IntakeRate<>(d.events());
             long[] checkpoint = null;
             long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
             for (int polls = 0; System.nanoTime() < deadline; polls++) {
                 double n = rest.vertexSum(jobId, vertex, "numRecordsIn");
-                intake.poll(System.nanoTime(), n, CpuSteal.seconds());
+                intake.poll(System.nanoTime(), n, CpuAt::now);
                 if (polls % 5 == 0) {
                     long[] cp = rest.latestCheckpoint(jobId);
                     if (cp != null) {
@@ -395,7 +420,9 @@ public final class Benchmark {
             return new Measured(eps, counts.path("completed").asLong(),
                     checkpoint == null ? 0 : checkpoint[1], checkpoint == null ? 0 : checkpoint[2],
                     checkpoint == null ? 0 : checkpoint[3], heap.stop(), offHeapRssBytes(), bytesOut / d.events(),
-                    intake.counterPerSecond());
+                    intake.measured() ? (intake.atLast().stolenSeconds() - intake.atFirst().stolenSeconds()) / intake.seconds()
+                            : Double.NaN,
+                    cpuMicrosPerEvent(intake));
         } finally {
             heap.stop();
             cancel(job);

@@ -4,18 +4,21 @@ package io.twinstream.bench;
  * The rate at which a job takes in a preloaded topic, from a count that Flink's REST API serves from its metric
  * fetcher: the count changes once per fetch, and the bench sees each change within one poll. The rate is taken
  * between the first count above zero and the last one below the total, both fetched while the job was consuming,
- * so neither start-up nor the idle time after the last record (up to a fetch interval) enters it. A cumulative
- * counter read at each poll (the CPU time stolen from this VM) is taken between the same two polls.
+ * so neither start-up nor the idle time after the last record (up to a fetch interval) enters it. Whatever else the
+ * bench reads at each poll (the CPU time of the VM and of each thread, {@link #atFirst} and {@link #atLast}) is taken
+ * between the same two polls.
+ *
+ * @param <S> what is read at each poll
  */
-final class IntakeRate {
+final class IntakeRate<S> {
     private final long total;
     private long firstAt = -1;
     private double firstCount;
+    private S atFirst;
     private long lastAt = -1;
     private double lastCount;
+    private S atLast;
     private double seen;
-    private double counterAtFirst;
-    private double counterAtLast;
 
     IntakeRate(long total) {
         this.total = total;
@@ -23,11 +26,14 @@ final class IntakeRate {
 
     /** The count {@code n} as polled at {@code nanos}; a count the bench saw before adds nothing. */
     void poll(long nanos, double n) {
-        poll(nanos, n, Double.NaN);
+        poll(nanos, n, () -> null);
     }
 
-    /** The same, with {@code counter} read at that poll. */
-    void poll(long nanos, double n, double counter) {
+    /**
+     * The same, with a sample read at that poll: only for a new count below the total, which may become an endpoint
+     * (once per metric fetch; reading every thread's CPU at each 200-ms poll would itself take CPU from the job).
+     */
+    void poll(long nanos, double n, java.util.function.Supplier<S> read) {
         if (n <= seen) {
             return;
         }
@@ -35,14 +41,15 @@ final class IntakeRate {
         if (n >= total) {
             return;
         }
+        S sample = read.get();
         if (firstAt < 0) {
             firstAt = nanos;
             firstCount = n;
-            counterAtFirst = counter;
+            atFirst = sample;
         } else {
             lastAt = nanos;
             lastCount = n;
-            counterAtLast = counter;
+            atLast = sample;
         }
     }
 
@@ -51,13 +58,33 @@ final class IntakeRate {
         return seen;
     }
 
-    /** Records per second between the first and the last count fetched while consuming; 0 with fewer than two. */
-    double perSecond() {
-        return lastAt > firstAt ? (lastCount - firstCount) / ((lastAt - firstAt) / 1e9) : 0;
+    /** Whether two counts were fetched while consuming, so there is a rate. */
+    boolean measured() {
+        return lastAt > firstAt;
     }
 
-    /** How fast the counter grew per second over the same interval; NaN without a rate or a counter. */
-    double counterPerSecond() {
-        return lastAt > firstAt ? (counterAtLast - counterAtFirst) / ((lastAt - firstAt) / 1e9) : Double.NaN;
+    /** Seconds between the first and the last count fetched while consuming. */
+    double seconds() {
+        return measured() ? (lastAt - firstAt) / 1e9 : 0;
+    }
+
+    /** Records taken in between the first and the last count fetched while consuming. */
+    double records() {
+        return measured() ? lastCount - firstCount : 0;
+    }
+
+    /** Records per second between the first and the last count fetched while consuming; 0 with fewer than two. */
+    double perSecond() {
+        return measured() ? records() / seconds() : 0;
+    }
+
+    /** The sample read with the first count above zero; null without a rate. */
+    S atFirst() {
+        return measured() ? atFirst : null;
+    }
+
+    /** The sample read with the last count below the total; null without a rate. */
+    S atLast() {
+        return measured() ? atLast : null;
     }
 }

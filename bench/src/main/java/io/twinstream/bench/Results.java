@@ -17,12 +17,15 @@ record Results(
      * Pass-through ceiling versus full pipeline on the same preloaded data: the medians of alternating runs, and
      * each run's events/s in the order they ran; the median bytes each job's Kafka sinks wrote per input event
      * (its output topics' size on the broker: record batches as the producers compressed them); and each run's CPU
-     * stolen from this VM by its neighbours, in cores ({@link CpuSteal}).
+     * stolen from this VM by its neighbours, in cores ({@link CpuSteal}), and the CPU this JVM's threads took per
+     * event, in microseconds by thread group ({@link ThreadCpu}).
      */
     record Throughput(long events, int assets, double passThroughEventsPerSecond, double pipelineEventsPerSecond,
                       double ratio, List<Double> passThroughRuns, List<Double> pipelineRuns,
                       double passThroughBytesOutPerEvent, double pipelineBytesOutPerEvent,
-                      List<Double> passThroughStolenCores, List<Double> pipelineStolenCores) {}
+                      List<Double> passThroughStolenCores, List<Double> pipelineStolenCores,
+                      List<Map<String, Double>> passThroughCpuMicrosPerEvent,
+                      List<Map<String, Double>> pipelineCpuMicrosPerEvent) {}
 
     /**
      * The highest rate the live setup (pipeline, sender and output consumers on the same machine) sustained, over
@@ -40,8 +43,8 @@ record Results(
                    double achievedEventsPerSecond, long readingsSentLate, int assets, Percentiles alert,
                    Percentiles snapshot, Percentiles checkpointDuration) {}
 
-    /** One fleet size on one state backend; {@code stolenCores} as in {@link Throughput}. */
+    /** One fleet size on one state backend; {@code stolenCores} and {@code cpuMicrosPerEvent} as in {@link Throughput}. */
     record Scale(int assets, String stateBackend, long events, double eventsPerSecond, long checkpoints,
                  long checkpointBytes, long stateBytes, long checkpointMillis, long liveHeapBytes, long offHeapRssBytes,
-                 double stolenCores, String error) {}
+                 double stolenCores, Map<String, Double> cpuMicrosPerEvent, String error) {}
 }

@@ -16,7 +16,7 @@ class IntakeRateTest {
     @Test
     void measuresBetweenFetchesTakenWhileTheJobConsumed() {
         long total = 1_000_000;
-        IntakeRate rate = new IntakeRate(total);
+        IntakeRate<Double> rate = new IntakeRate<>(total);
         for (long poll = 0; poll <= 25_000; poll += 200) {
             long fetch = poll / 1000 * 1000; // the count as of the last fetch
             double n = Math.max(0, Math.min(total, (fetch - 1300) * 50.0));
@@ -28,7 +28,7 @@ class IntakeRateTest {
 
     @Test
     void theIdleTimeAfterTheLastRecordDoesNotLowerTheRate() {
-        IntakeRate rate = new IntakeRate(300);
+        IntakeRate<Double> rate = new IntakeRate<>(300);
         rate.poll(1_000 * MS, 100);
         rate.poll(2_000 * MS, 200);
         rate.poll(9_000 * MS, 300); // the total, seen late
@@ -36,21 +36,25 @@ class IntakeRateTest {
     }
 
     @Test
-    void aCounterReadAtEachPollIsTakenBetweenTheSamePolls() {
-        IntakeRate rate = new IntakeRate(300);
-        rate.poll(1_000 * MS, 0, 5.0);     // before the job took anything in: not an endpoint
-        rate.poll(2_000 * MS, 100, 7.0);
-        rate.poll(6_000 * MS, 200, 8.2);
-        rate.poll(9_000 * MS, 300, 99.0);  // the total, after the job ran dry: not an endpoint
-        assertThat(rate.counterPerSecond()).isCloseTo(0.3, within(1e-9));
+    void whatIsReadAtEachPollIsTakenFromTheSamePolls() {
+        IntakeRate<Double> rate = new IntakeRate<>(300);
+        rate.poll(1_000 * MS, 0, () -> 5.0);     // before the job took anything in: not an endpoint
+        rate.poll(2_000 * MS, 100, () -> 7.0);
+        rate.poll(6_000 * MS, 200, () -> 8.2);
+        rate.poll(9_000 * MS, 300, () -> 99.0);  // the total, after the job ran dry: not an endpoint
+        assertThat(rate.atFirst()).isEqualTo(7.0);
+        assertThat(rate.atLast()).isEqualTo(8.2);
+        assertThat(rate.seconds()).isCloseTo(4, within(1e-9));
+        assertThat(rate.records()).isEqualTo(100);
     }
 
     @Test
     void noRateFromASingleFetch() {
-        IntakeRate rate = new IntakeRate(100);
+        IntakeRate<Double> rate = new IntakeRate<>(100);
         rate.poll(1_000 * MS, 0);
         rate.poll(2_000 * MS, 40);
         rate.poll(3_000 * MS, 100);
         assertThat(rate.perSecond()).isZero();
+        assertThat(rate.atFirst()).isNull();
     }
 }
