@@ -23,6 +23,7 @@ import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Json;
 import io.twinstream.schemas.Telemetry;
 import io.twinstream.schemas.TwinSnapshot;
+import io.twinstream.schemas.flink.JsonSerialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,9 @@ public class HotPathBenchmarks {
     private final DataInputDeserializer rocksDbInput = new DataInputDeserializer();
     private final ObjectWriter snapshotWriter = Json.MAPPER.writerFor(TwinSnapshot.class);
     private final ObjectWriter scoreWriter = Json.MAPPER.writerFor(AnomalyScore.class);
+    /** What the pipeline's sinks call: one generator and buffer per sink, reused (the {@code *Json} ones build them per call). */
+    private final JsonSerialization<TwinSnapshot> snapshotSchema = new JsonSerialization<>(TwinSnapshot.class);
+    private final JsonSerialization<AnomalyScore> scoreSchema = new JsonSerialization<>(AnomalyScore.class);
 
     @Setup
     public void setUp() throws Exception {
@@ -194,5 +198,15 @@ public class HotPathBenchmarks {
     @Benchmark
     public byte[] scoreJson() throws Exception {
         return scoreWriter.writeValueAsBytes(score);
+    }
+
+    @Benchmark
+    public byte[] snapshotSink() {
+        return snapshotSchema.serialize(snapshot);
+    }
+
+    @Benchmark
+    public byte[] scoreSink() {
+        return scoreSchema.serialize(score);
     }
 }
