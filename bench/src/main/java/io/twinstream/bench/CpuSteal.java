@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * reports what it lost.
  */
 final class CpuSteal {
-    /** {@code /proc/stat} counts in USER_HZ, 100 on every Linux architecture the JDK runs on. */
-    private static final double TICKS_PER_SECOND = 100;
+    /** {@code /proc} counts CPU time in USER_HZ, 100 on every Linux architecture the JDK runs on. */
+    static final double TICKS_PER_SECOND = 100;
     private static final Path STAT = Path.of("/proc/stat");
 
     private CpuSteal() {}

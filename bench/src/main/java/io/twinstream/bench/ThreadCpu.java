@@ -17,8 +17,6 @@ import java.util.Map;
  * does not. JIT and GC threads are not Java threads, so {@code ThreadMXBean} would not see them.
  */
 final class ThreadCpu {
-    /** {@code /proc} counts in USER_HZ, 100 on every Linux architecture the JDK runs on. */
-    private static final double TICKS_PER_SECOND = 100;
     private static final Path TASKS = Path.of("/proc/self/task");
 
     static final String KEYED_OPERATOR = "keyed operator";
@@ -119,7 +117,7 @@ final class ThreadCpu {
             // a reused thread id: another thread, counted from its start
             long used = from.names().containsKey(tid) && from.names().get(tid).equals(to.names().get(tid)) && t >= before
                     ? t - before : t;
-            seconds.merge(group(to.names().get(tid)), used / TICKS_PER_SECOND, Double::sum);
+            seconds.merge(group(to.names().get(tid)), used / CpuSteal.TICKS_PER_SECOND, Double::sum);
         });
         return seconds;
     }
