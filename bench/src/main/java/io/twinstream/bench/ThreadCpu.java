@@ -105,11 +105,15 @@ final class ThreadCpu {
     }
 
     /**
-     * CPU seconds per group between two samples, every group present. A thread that started in between counts from
-     * its start; one that ended in between is not in the later sample and its last share is lost (the job's threads
-     * live as long as the job, the broker's as long as the bench).
+     * CPU seconds per group between two samples, every group present; none at all where there was no {@code /proc}
+     * to read (so the report says "n/a" rather than zeros). A thread that started in between counts from its start;
+     * one that ended in between is not in the later sample and its last share is lost (the job's threads live as long
+     * as the job, the broker's as long as the bench).
      */
     static Map<String, Double> secondsBetween(Sample from, Sample to) {
+        if (from.ticks().isEmpty() || to.ticks().isEmpty()) {
+            return Map.of();
+        }
         Map<String, Double> seconds = new LinkedHashMap<>();
         GROUPS.forEach(g -> seconds.put(g, 0.0));
         to.ticks().forEach((tid, t) -> {

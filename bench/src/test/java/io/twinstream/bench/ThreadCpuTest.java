@@ -53,6 +53,13 @@ class ThreadCpuTest {
         assertThat(seconds.get(ThreadCpu.BROKER)).isCloseTo(0.4, within(1e-9));
     }
 
+    /** Off Linux both samples are empty: no figures, rather than zeros that look measured. */
+    @Test
+    void withoutProcThereIsNothingToReport() {
+        assertThat(ThreadCpu.secondsBetween(ThreadCpu.Sample.NONE, ThreadCpu.Sample.NONE)).isEmpty();
+        assertThat(Report.micros(ThreadCpu.secondsBetween(ThreadCpu.Sample.NONE, ThreadCpu.Sample.NONE))).isEqualTo("n/a");
+    }
+
     /** Against this JVM's own {@code /proc}: a busy thread named like the pipeline's operator shows in its group. */
     @Test
     void seesABusyThreadOfThisJvm() throws Exception {
