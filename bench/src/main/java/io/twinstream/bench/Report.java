@@ -82,6 +82,15 @@ final class Report {
                         s.eventsPerSecond(), s.eventsPerSecond() / smallest, bytes(s.checkpointBytes()), bytes(s.stateBytes()),
                         s.checkpointMillis(), bytes(s.liveHeapBytes()), bytes(s.offHeapRssBytes()), cores(s.stolenCores())));
             }
+            if (r.scale().stream().anyMatch(s -> s.runs() != null && s.runs().size() > 1)) {
+                b.append(String.format(Locale.ROOT, "  (events/s: medians of %s rounds, each running every size on every backend once; "
+                        + "the other figures from the run nearest the median; each round's events/s:)%n", r.settings().get("scaleRepeats")));
+                for (Results.Scale s : r.scale()) {
+                    if (s.error() == null && s.runs() != null) {
+                        b.append(String.format(Locale.ROOT, "  %,10d %-8s %s%n", s.assets(), s.stateBackend(), runs(s.runs())));
+                    }
+                }
+            }
         }
         return b.toString();
     }

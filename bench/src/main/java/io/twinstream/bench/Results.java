@@ -43,8 +43,12 @@ record Results(
                    double achievedEventsPerSecond, long readingsSentLate, int assets, Percentiles alert,
                    Percentiles snapshot, Percentiles checkpointDuration) {}
 
-    /** One fleet size on one state backend; {@code stolenCores} and {@code cpuMicrosPerEvent} as in {@link Throughput}. */
+    /**
+     * One fleet size on one state backend: {@code eventsPerSecond} is the median of {@code runs}, each round's events/s
+     * in the order they ran (none in a results.json from before the bench ran rounds); the other figures are those of
+     * the run nearest the median; {@code stolenCores} and {@code cpuMicrosPerEvent} as in {@link Throughput}.
+     */
     record Scale(int assets, String stateBackend, long events, double eventsPerSecond, long checkpoints,
                  long checkpointBytes, long stateBytes, long checkpointMillis, long liveHeapBytes, long offHeapRssBytes,
-                 double stolenCores, Map<String, Double> cpuMicrosPerEvent, String error) {}
+                 double stolenCores, Map<String, Double> cpuMicrosPerEvent, List<Double> runs, String error) {}
 }

@@ -22,6 +22,8 @@ class OptionsTest {
         assertThat(o.events()).isEqualTo(1_500_000);
         assertThat(o.warmups()).isEqualTo(2);
         assertThat(o.repeats()).isEqualTo(5);
+        assertThat(o.scaleRepeats()).isEqualTo(3);
+        assertThat(parse("--scale-repeats", "1").scaleRepeats()).isEqualTo(1);
         assertThat(parse("--warmups", "1").warmups()).isEqualTo(1);
     }
 

@@ -29,6 +29,27 @@ class ReportTest {
                 .contains("pipeline / pass-through").doesNotContain("CPU per event");
     }
 
+    @Test
+    void scaleComparesMediansWithTheSmallestFleetAndListsEachRound() {
+        List<Results.Scale> scale = List.of(
+                new Results.Scale(1_000, "rocksdb", 1_500_000, 40_000, 3, 1, 1, 1, 1, 1, 0, Map.of(),
+                        List.of(38_000.0, 40_000.0, 52_000.0), null),
+                new Results.Scale(1_000_000, "rocksdb", 1_500_000, 28_000, 3, 1, 1, 1, 1, 1, 0, Map.of(),
+                        List.of(28_000.0, 21_000.0, 29_000.0), null));
+        String table = Report.table(new Results("x", Map.of("cores", 2), Map.of("events", "1500000", "scaleRepeats", "3"),
+                null, null, List.of(), scale));
+        assertThat(table).containsPattern("1,000,000 rocksdb +28,000 +0\\.70");
+        assertThat(table).contains("medians of 3 rounds").containsPattern("1,000,000 rocksdb +28,000 / 21,000 / 29,000");
+    }
+
+    @Test
+    void anOlderResultsFileWithOneRunPerFleetSizeStillRenders() {
+        List<Results.Scale> scale = List.of(new Results.Scale(1_000, "rocksdb", 1_500_000, 40_000, 3, 1, 1, 1, 1, 1, 0,
+                Map.of(), null, null));
+        assertThat(Report.table(new Results("x", Map.of("cores", 2), Map.of("events", "1500000"), null, null, List.of(), scale)))
+                .containsPattern("1,000 rocksdb +40,000 +1\\.00").doesNotContain("rounds");
+    }
+
     private static Map<String, Double> cpu(double operator, double sources) {
         Map<String, Double> m = new LinkedHashMap<>();
         ThreadCpu.GROUPS.forEach(g -> m.put(g, 0.0));
