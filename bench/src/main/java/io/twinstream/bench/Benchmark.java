@@ -68,7 +68,7 @@ public final class Benchmark {
                    Map<String, String> passThrough) {
 
         static final String HELP = """
-                bin/twinstream bench [options]   throughput, latency and state scale in one run (about 25 minutes)
+                bin/twinstream bench [options]   throughput, latency and state scale in one run (about 35 minutes)
 
                   --phases throughput,latency,scale   what to run (default all three)
                   --events N                     events per throughput and scale run (default 1500000)
@@ -98,7 +98,7 @@ public final class Benchmark {
 
         /**
          * The options of a run; a name it does not know is an error, not a silent default: a mistyped option would
-         * otherwise cost a 25-minute run with the wrong settings.
+         * otherwise cost a 35-minute run with the wrong settings.
          */
         static Options parse(Map<String, String> a) {
             for (String key : a.keySet()) {

@@ -7,7 +7,7 @@ import io.twinstream.generator.SensorGeneratorCli;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A mistyped option must stop the bench at once instead of starting a 25-minute run on defaults. */
+/** A mistyped option must stop the bench at once instead of starting a 35-minute run on defaults. */
 class OptionsTest {
     static Benchmark.Options parse(String... argv) {
         return Benchmark.Options.parse(SensorGeneratorCli.parse(argv));
