@@ -8,9 +8,11 @@ import io.twinstream.jobs.io.PipelineIo;
 import io.twinstream.jobs.io.RouteRejected;
 import io.twinstream.jobs.twin.TwinSettings;
 import io.twinstream.jobs.twin.DigitalTwinFunction;
+import io.twinstream.jobs.twin.DigitalTwinOperator;
 import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Telemetry;
 import io.twinstream.schemas.TwinSnapshot;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -118,9 +120,10 @@ public final class TwinPipeline {
 
         SingleOutputStreamOperator<TwinSnapshot> twins = valid
                 .keyBy(new ByAssetId(), Types.STRING)
-                .process(new DigitalTwinFunction(models, TwinSettings.from(config), ScoringSettings.from(config),
-                        AlertSettings.from(config), config.millis(PipelineConfig.Key.MAX_OUT_OF_ORDERNESS)))
-                .name("digital-twin").uid("digital-twin");
+                .transform("digital-twin", TypeInformation.of(TwinSnapshot.class), new DigitalTwinOperator(
+                        new DigitalTwinFunction(models, TwinSettings.from(config), ScoringSettings.from(config),
+                                AlertSettings.from(config), config.millis(PipelineConfig.Key.MAX_OUT_OF_ORDERNESS))))
+                .uid("digital-twin");
 
         io.snapshots(twins);
         io.scores(twins.getSideOutput(DigitalTwinFunction.SCORES));

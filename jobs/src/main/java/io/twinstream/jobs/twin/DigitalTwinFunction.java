@@ -138,7 +138,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(stateDescriptor(stateTtlMs));
+        state = getRuntimeContext().getState(stateDescriptor());
         MetricGroup m = getRuntimeContext().getMetricGroup().addGroup("twinstream");
         accepted = m.counter("readingsAccepted");
         duplicates = m.counter("duplicatesDropped");
@@ -152,6 +152,11 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         m.gauge("assetsStale", () -> fleet[1]);
         m.gauge("assetsOffline", () -> fleet[2]);
         m.gauge("alertsOpen", () -> fleet[3]);
+    }
+
+    /** The descriptor of this function's keyed value. */
+    ValueStateDescriptor<AssetState> stateDescriptor() {
+        return stateDescriptor(stateTtlMs);
     }
 
     /** The one keyed value of an asset, written by {@link AssetStateSerializer}, dropped after the state TTL. */

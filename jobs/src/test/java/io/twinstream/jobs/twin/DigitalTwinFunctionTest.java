@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
@@ -44,9 +43,10 @@ class DigitalTwinFunctionTest {
         return harnessOf(new DigitalTwinFunction(AssetModels.builtIn(), TWIN, SCORING, ALERTING, bound));
     }
 
+    /** The function in the operator the pipeline runs it in. */
     static KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harnessOf(DigitalTwinFunction f)
             throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(f), new TwinPipeline.ByAssetId(),
+        return new KeyedOneInputStreamOperatorTestHarness<>(new DigitalTwinOperator(f), new TwinPipeline.ByAssetId(),
                 Types.STRING);
     }
 
@@ -182,7 +182,8 @@ class DigitalTwinFunctionTest {
         for (int i = 1; i <= 60; i++) {
             send(reading(PUMP, i, i * 1_000L, 100 + i % 7));
             harness.processWatermark(i * 1_000L - 1);
-            assertThat(harness.numEventTimeTimers()).as("timers after reading %d", i).isEqualTo(1);
+            assertThat(((DigitalTwinOperator) harness.getOperator()).scheduledWakeUps()).as("timers after reading %d", i)
+                    .isEqualTo(1);
         }
         assertThat(function.wakeUps).isZero();
         assertThat(side(harness, DigitalTwinFunction.SCORES)).as("windows closed by the readings").isNotEmpty();

@@ -1,0 +1,195 @@
+package io.twinstream.jobs.twin;
+
+import io.twinstream.jobs.io.Ingested;
+import io.twinstream.schemas.TwinSnapshot;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Runs {@link DigitalTwinFunction} as Flink's {@code KeyedProcessOperator} would, except for where its event-time
+ * timers live: in a {@link WakeSchedule} on the heap that no checkpoint contains. After a restore (also a rescale)
+ * the schedule is rebuilt from the assets' keyed state, which records each asset's one wake-up
+ * ({@code AssetState.timer}), so a checkpoint holds the same information once instead of twice.
+ *
+ * <p>Why: every asset keeps one timer, and with RocksDB state Flink writes all heap timers into each checkpoint
+ * synchronously, in the task thread ({@code RocksDBKeyedStateBackend.requiresLegacySynchronousTimerSnapshots});
+ * at a million assets that took a fifth of the twin thread in a profile, and its timer-queue polls another eighth
+ * (README, Performance). Timers in RocksDB instead were slower still. The price: a restore reads every asset's value
+ * once before the job starts.
+ *
+ * <p>The function sees Flink's {@link TimerService} API; processing-time timers are not supported (it uses none).
+ */
+public final class DigitalTwinOperator extends AbstractUdfStreamOperator<TwinSnapshot, DigitalTwinFunction>
+        implements OneInputStreamOperator<Ingested, TwinSnapshot> {
+    private static final long serialVersionUID = 1L;
+
+    private transient WakeSchedule<String> wakes;
+    private transient long watermark;
+    private transient TimestampedCollector<TwinSnapshot> collector;
+    private transient ReadingContext readingContext;
+    private transient WakeContext wakeContext;
+
+    public DigitalTwinOperator(DigitalTwinFunction function) {
+        super(function);
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        wakes = new WakeSchedule<>();
+        if (context.isRestored()) {
+            getKeyedStateBackend().<VoidNamespace, org.apache.flink.api.common.state.ValueState<AssetState>, AssetState>
+                    applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, userFunction.stateDescriptor(),
+                    (key, state) -> {
+                        AssetState st = state.value();
+                        if (st != null && st.timer != Long.MAX_VALUE) {
+                            wakes.add((String) key, st.timer);
+                        }
+                    });
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        watermark = Long.MIN_VALUE;
+        collector = new TimestampedCollector<>(output);
+        TimerService timers = new Timers();
+        readingContext = new ReadingContext(userFunction, timers);
+        wakeContext = new WakeContext(userFunction, timers);
+        getMetricGroup().addGroup("twinstream").gauge("scheduledWakeUps", () -> wakes.size());
+    }
+
+    @Override
+    public void processElement(StreamRecord<Ingested> element) throws Exception {
+        collector.setTimestamp(element);
+        readingContext.element = element;
+        userFunction.processElement(element.getValue(), readingContext, collector);
+        readingContext.element = null;
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = mark.getTimestamp();
+        wakes.fireUpTo(watermark, this::wake);
+        super.processWatermark(mark);
+    }
+
+    private void wake(String key, long time) throws Exception {
+        setCurrentKey(key);
+        collector.setAbsoluteTimestamp(time);
+        wakeContext.time = time;
+        userFunction.onTimer(time, wakeContext, collector);
+    }
+
+    /** Keys with a wake-up (the gauge {@code scheduledWakeUps}). */
+    int scheduledWakeUps() {
+        return wakes.size();
+    }
+
+    private final class Timers implements TimerService {
+        @Override
+        public long currentProcessingTime() {
+            return getProcessingTimeService().getCurrentProcessingTime();
+        }
+
+        @Override
+        public long currentWatermark() {
+            return watermark;
+        }
+
+        @Override
+        public void registerEventTimeTimer(long time) {
+            wakes.add((String) getCurrentKey(), time);
+        }
+
+        @Override
+        public void deleteEventTimeTimer(long time) {
+            wakes.remove((String) getCurrentKey(), time);
+        }
+
+        @Override
+        public void registerProcessingTimeTimer(long time) {
+            throw new UnsupportedOperationException("the digital twin keeps event-time wake-ups only");
+        }
+
+        @Override
+        public void deleteProcessingTimeTimer(long time) {
+            throw new UnsupportedOperationException("the digital twin keeps event-time wake-ups only");
+        }
+    }
+
+    private final class ReadingContext extends DigitalTwinFunction.Context {
+        private final TimerService timers;
+        StreamRecord<Ingested> element;
+
+        ReadingContext(DigitalTwinFunction function, TimerService timers) {
+            function.super();
+            this.timers = timers;
+        }
+
+        @Override
+        public Long timestamp() {
+            return element.hasTimestamp() ? element.getTimestamp() : null;
+        }
+
+        @Override
+        public TimerService timerService() {
+            return timers;
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> tag, X value) {
+            output.collect(tag, new StreamRecord<>(value, element.getTimestamp()));
+        }
+
+        @Override
+        public String getCurrentKey() {
+            return (String) DigitalTwinOperator.this.getCurrentKey();
+        }
+    }
+
+    private final class WakeContext extends DigitalTwinFunction.OnTimerContext {
+        private final TimerService timers;
+        long time;
+
+        WakeContext(DigitalTwinFunction function, TimerService timers) {
+            function.super();
+            this.timers = timers;
+        }
+
+        @Override
+        public Long timestamp() {
+            return time;
+        }
+
+        @Override
+        public TimeDomain timeDomain() {
+            return TimeDomain.EVENT_TIME;
+        }
+
+        @Override
+        public TimerService timerService() {
+            return timers;
+        }
+
+        @Override
+        public <X> void output(OutputTag<X> tag, X value) {
+            output.collect(tag, new StreamRecord<>(value, time));
+        }
+
+        @Override
+        public String getCurrentKey() {
+            return (String) DigitalTwinOperator.this.getCurrentKey();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.twinstream.jobs.twin;
+
+import static io.twinstream.jobs.twin.DigitalTwinFunctionTest.ALERTING;
+import static io.twinstream.jobs.twin.DigitalTwinFunctionTest.SCORING;
+import static io.twinstream.jobs.twin.DigitalTwinFunctionTest.TWIN;
+import static io.twinstream.jobs.twin.DigitalTwinFunctionTest.side;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinstream.jobs.TwinPipeline;
+import io.twinstream.jobs.io.Ingested;
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AnomalyScore;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.AssetStatus;
+import io.twinstream.schemas.TwinSnapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The operator that keeps the twin's wake-ups out of checkpoints, against Flink's own KeyedProcessOperator. */
+class DigitalTwinOperatorTest {
+    static final int MAX_PARALLELISM = 128;
+    static final int FLEET = 200;
+
+    static DigitalTwinFunction function() {
+        return new DigitalTwinFunction(AssetModels.builtIn(), TWIN, SCORING, ALERTING, 5_000);
+    }
+
+    static KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harness(
+            OneInputStreamOperator<Ingested, TwinSnapshot> operator, String backend, int subtasks, int subtask)
+            throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, new TwinPipeline.ByAssetId(), Types.STRING,
+                MAX_PARALLELISM, subtasks, subtask);
+        if (backend.equals("rocksdb")) {
+            EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
+            // as the pipeline configures it (TwinPipeline.ROCKSDB_TUNING): Flink's timers, if any, on the heap
+            rocksDb.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+            h.setStateBackend(rocksDb);
+        }
+        return h;
+    }
+
+    /** Each pump of a fleet reports every second from t = 1 s to 5 s, the fleet interleaved by time. */
+    static List<Ingested> fleetReadings(int seconds) {
+        List<Ingested> in = new ArrayList<>();
+        for (int s = 1; s <= seconds; s++) {
+            for (int a = 0; a < FLEET; a++) {
+                in.add(DigitalTwinFunctionTest.reading("pump-" + a, s, s * 1_000L + a, 100 + a % 13 + s % 3));
+            }
+        }
+        return in;
+    }
+
+    record PerAsset(Map<String, List<TwinSnapshot>> snapshots, Map<String, List<AnomalyScore>> scores,
+                    Map<String, List<Alert>> alerts) {
+        static PerAsset of(KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> h) {
+            return new PerAsset(byAsset(h.extractOutputValues(), TwinSnapshot::assetId),
+                    byAsset(side(h, DigitalTwinFunction.SCORES), AnomalyScore::assetId),
+                    byAsset(side(h, DigitalTwinFunction.ALERTS), Alert::assetId));
+        }
+    }
+
+    static <T> Map<String, List<T>> byAsset(List<T> values, Function<T, String> asset) {
+        return values.stream().collect(Collectors.groupingBy(asset, TreeMap::new, Collectors.toList()));
+    }
+
+    static Set<String> offline(KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> h) {
+        return h.extractOutputValues().stream().filter(s -> s.status() == AssetStatus.OFFLINE)
+                .map(TwinSnapshot::assetId).collect(Collectors.toSet());
+    }
+
+    @Test
+    void eachAssetGetsExactlyTheOutputOfFlinksKeyedProcessOperator() throws Exception {
+        List<Ingested> in = new ArrayList<>(fleetReadings(40));
+        DigitalTwinFunctionTest.pumpStream("pump-x").forEach(in::add);
+        in.sort(Comparator.comparingLong(r -> r.telemetry().timestamp()));
+        var flinks = harness(new KeyedProcessOperator<>(function()), "hashmap", 1, 0);
+        var ours = harness(new DigitalTwinOperator(function()), "hashmap", 1, 0);
+        for (var h : List.of(flinks, ours)) {
+            h.open();
+            DigitalTwinFunctionTest.feed(h, in, 37);
+            h.processWatermark(Long.MAX_VALUE);
+        }
+        PerAsset expected = PerAsset.of(flinks);
+        PerAsset actual = PerAsset.of(ours);
+        assertThat(actual.snapshots()).hasSize(FLEET + 1).isEqualTo(expected.snapshots());
+        assertThat(actual.scores()).isNotEmpty().isEqualTo(expected.scores());
+        assertThat(actual.alerts()).isNotEmpty().isEqualTo(expected.alerts());
+        assertThat(offline(ours)).as("the silences wake every asset").hasSize(FLEET + 1);
+        flinks.close();
+        ours.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aRestoreWakesEverySilentAssetThoughNoCheckpointHoldsATimer(String backend) throws Exception {
+        var first = harness(new DigitalTwinOperator(function()), backend, 1, 0);
+        first.open();
+        DigitalTwinFunctionTest.feed(first, fleetReadings(5), FLEET);
+        assertThat(((DigitalTwinOperator) first.getOperator()).scheduledWakeUps()).isEqualTo(FLEET);
+        OperatorSubtaskState checkpoint = first.snapshot(1, 1);
+        first.close();
+        assertThat(rawKeyedBytes(checkpoint)).as("Flink's timers: the same bytes as with no assets at all")
+                .isEqualTo(rawKeyedBytesWithNoAssets(new DigitalTwinOperator(function()), backend));
+
+        var second = harness(new DigitalTwinOperator(function()), backend, 1, 0);
+        second.initializeState(checkpoint);
+        second.open();
+        assertThat(((DigitalTwinOperator) second.getOperator()).scheduledWakeUps()).isEqualTo(FLEET);
+        second.processWatermark(30_000);
+        assertThat(offline(second)).hasSize(FLEET);
+        second.close();
+    }
+
+    /** What the test above checks is there to check: Flink writes its heap timers into a RocksDB checkpoint. */
+    @Test
+    void flinksOwnOperatorWritesATimerPerAssetIntoARocksDbCheckpoint() throws Exception {
+        var h = harness(new KeyedProcessOperator<>(function()), "rocksdb", 1, 0);
+        h.open();
+        DigitalTwinFunctionTest.feed(h, fleetReadings(5), FLEET);
+        assertThat(h.numEventTimeTimers()).isEqualTo(FLEET);
+        long bytes = rawKeyedBytes(h.snapshot(1, 1));
+        h.close();
+        assertThat(bytes).isGreaterThan(rawKeyedBytesWithNoAssets(new KeyedProcessOperator<>(function()), "rocksdb")
+                + FLEET * 8L);
+    }
+
+    /** With RocksDB, Flink writes its heap timers as raw keyed state (a header per key group even with none). */
+    static long rawKeyedBytes(OperatorSubtaskState checkpoint) {
+        return checkpoint.getRawKeyedState().stream().mapToLong(s -> s.getStateSize()).sum();
+    }
+
+    static long rawKeyedBytesWithNoAssets(OneInputStreamOperator<Ingested, TwinSnapshot> operator, String backend)
+            throws Exception {
+        var h = harness(operator, backend, 1, 0);
+        h.open();
+        long bytes = rawKeyedBytes(h.snapshot(1, 1));
+        h.close();
+        return bytes;
+    }
+
+    @Test
+    void afterARescaleEachSubtaskWakesTheSilentAssetsItTookOver() throws Exception {
+        var one = harness(new DigitalTwinOperator(function()), "rocksdb", 1, 0);
+        one.open();
+        DigitalTwinFunctionTest.feed(one, fleetReadings(5), FLEET);
+        OperatorSubtaskState checkpoint = one.snapshot(1, 1);
+        one.close();
+
+        List<Set<String>> woken = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            var h = harness(new DigitalTwinOperator(function()), "rocksdb", 2, subtask);
+            h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(checkpoint, MAX_PARALLELISM,
+                    1, 2, subtask));
+            h.open();
+            h.processWatermark(30_000);
+            woken.add(offline(h));
+            h.close();
+        }
+        assertThat(woken.get(0)).isNotEmpty().doesNotContainAnyElementsOf(woken.get(1));
+        assertThat(woken.get(1)).isNotEmpty();
+        assertThat(woken.get(0).size() + woken.get(1).size()).isEqualTo(FLEET);
+    }
+}
