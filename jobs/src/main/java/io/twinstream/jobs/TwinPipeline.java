@@ -43,12 +43,10 @@ public final class TwinPipeline {
      * for an asset seen for the first time. Measured (README, Performance): 1,000,000 assets went from 0.43 to
      * 0.72 of the 1,000-asset rate.
      *
-     * <p>Timers on the heap. Each asset keeps one timer, which a reading moves when it runs the agenda past it
-     * ({@code DigitalTwinFunction.scheduleTimer}); in RocksDB each move deletes a key from the timer column family.
-     * Measured in neighbouring scale-only runs (README, Performance): with timers in RocksDB the 1,000-asset run fell
-     * from 48,288 to 38,159 events/s with moving timers and its state on disk doubled (5.6 against 2.9 MiB: the
-     * deleted timers' tombstones, which the timer queue's reads step over); on the heap it took in 48,135. The heap
-     * holds about 125 MiB more at a million assets, and each checkpoint writes the timers whole (19 MiB there).
+     * <p>Flink's timers on the heap. The twin operator keeps its wake-ups outside them ({@code DigitalTwinOperator});
+     * before that, each asset's one timer, moved by its readings, made RocksDB timers slower than heap ones (each move
+     * deletes a key from the timer column family: the 1,000-asset run fell from 48,288 to 38,159 events/s in
+     * neighbouring runs and its state on disk doubled; README, Performance). Kept for any timers an operator adds.
      *
      * <p>No compression in levels 0 and 1, LZ4 below (Flink's default is Snappy everywhere). Each reading rewrites its
      * asset's whole value, so with many assets every byte passes through a memtable flush and an L0-to-L1 compaction,
