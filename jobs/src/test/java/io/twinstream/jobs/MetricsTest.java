@@ -73,6 +73,8 @@ class MetricsTest {
             assertThat(metrics).contains("reason=\"MALFORMED_JSON\"");
             assertThat(value(metrics, "twinstream_assetsOnline")).isEqualTo(12);
             assertThat(metrics).contains("twinstream_assetsStale", "twinstream_assetsOffline", "twinstream_alertsOpen");
+            // each of the 12 online assets waits for its next liveness check, window closing or snapshot flush
+            assertThat(value(metrics, "twinstream_scheduledWakeUps")).isEqualTo(12);
         }
     }
 
