@@ -278,7 +278,7 @@ public final class Benchmark {
             measure(base, "rocksdb", false);
         }
         Map<Integer, Dataset> data = new LinkedHashMap<>();
-        Map<String, String> errors = new HashMap<>();
+        Map<SizeOn, String> errors = new HashMap<>();
         for (int assets : options.fleetSizes()) {
             if (assets == base.assets()) {
                 data.put(assets, base);
@@ -289,15 +289,15 @@ public final class Benchmark {
                 data.put(assets, preload(assets));
             } catch (Exception e) {
                 log("preloading %,d assets failed: %s", assets, e);
-                options.backends().forEach(b -> errors.put(assets + " " + b, String.valueOf(e)));
+                options.backends().forEach(b -> errors.put(new SizeOn(assets, b), String.valueOf(e)));
             }
         }
-        Map<String, List<Measured>> runs = new HashMap<>();
+        Map<SizeOn, List<Measured>> runs = new HashMap<>();
         int rounds = Math.max(1, options.scaleRepeats());
         for (int round = 1; round <= rounds; round++) {
             for (int assets : options.fleetSizes()) {
                 for (String backend : options.backends()) {
-                    String key = assets + " " + backend;
+                    SizeOn key = new SizeOn(assets, backend);
                     if (errors.containsKey(key)) {
                         continue;
                     }
@@ -323,7 +323,7 @@ public final class Benchmark {
         List<Results.Scale> scale = new ArrayList<>();
         for (int assets : options.fleetSizes()) {
             for (String backend : options.backends()) {
-                String key = assets + " " + backend;
+                SizeOn key = new SizeOn(assets, backend);
                 if (errors.containsKey(key)) {
                     scale.add(new Results.Scale(assets, backend, options.events(), 0, 0, 0, 0, 0, 0, 0, Double.NaN,
                             Map.of(), List.of(), errors.get(key)));
@@ -334,6 +334,9 @@ public final class Benchmark {
         }
         return scale;
     }
+
+    /** A fleet size on a state backend: what the scale phase runs in each round. */
+    record SizeOn(int assets, String backend) {}
 
     /** One size on one backend: the median of its runs' events/s, the other figures from the run nearest it. */
     static Results.Scale scaleOf(int assets, String backend, long events, List<Measured> runs) {
