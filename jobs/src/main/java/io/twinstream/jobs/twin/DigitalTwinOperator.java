@@ -2,6 +2,7 @@ package io.twinstream.jobs.twin;
 
 import io.twinstream.jobs.io.Ingested;
 import io.twinstream.schemas.TwinSnapshot;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -48,7 +49,7 @@ public final class DigitalTwinOperator extends AbstractUdfStreamOperator<TwinSna
         super.initializeState(context);
         wakes = new WakeSchedule<>();
         if (context.isRestored()) {
-            getKeyedStateBackend().<VoidNamespace, org.apache.flink.api.common.state.ValueState<AssetState>, AssetState>
+            getKeyedStateBackend().<VoidNamespace, ValueState<AssetState>, AssetState>
                     applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, userFunction.stateDescriptor(),
                     (key, state) -> {
                         AssetState st = state.value();

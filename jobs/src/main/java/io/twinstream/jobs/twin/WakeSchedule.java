@@ -35,7 +35,11 @@ final class WakeSchedule<K> {
             throw new IllegalStateException("key " + key + " already wakes at " + current + ", not also at " + time
                     + ": remove that wake-up first (one per key)");
         }
-        buckets.computeIfAbsent(Math.floorDiv(time, BUCKET_MS), i -> new Bucket<>()).add(key, time);
+        bucketOf(time).add(key, time);
+    }
+
+    private Bucket<K> bucketOf(long time) {
+        return buckets.computeIfAbsent(Math.floorDiv(time, BUCKET_MS), i -> new Bucket<>());
     }
 
     /** Cancels the wake-up of {@code key} at {@code time}, if it has that one. */
@@ -57,28 +61,15 @@ final class WakeSchedule<K> {
             Map.Entry<Long, Bucket<K>> first = buckets.pollFirstEntry();
             Bucket<K> bucket = first.getValue();
             long start = first.getKey() * BUCKET_MS;
-            Bucket<K> later = null;
             for (long packed : bucket.inTimeOrder(start)) {
                 int i = (int) packed;
                 K key = bucket.keys[i];
                 long time = bucket.times[i];
                 if (time > watermark) {
-                    if (later == null) {
-                        later = new Bucket<>();
-                    }
-                    later.add(key, time);
+                    bucketOf(time).add(key, time); // back, beside any wake-ups added to this bucket while firing
                 } else if (due.remove(key, time)) { // else stale: moved or cancelled since
                     wake.at(key, time);
                 }
-            }
-            if (later != null) {
-                Bucket<K> added = buckets.get(first.getKey()); // wake-ups added to this bucket while firing
-                if (added != null) {
-                    for (int i = 0; i < added.size; i++) {
-                        later.add(added.keys[i], added.times[i]);
-                    }
-                }
-                buckets.put(first.getKey(), later);
             }
         }
     }

@@ -68,7 +68,7 @@ class WakeScheduleTest {
         assertThat(schedule.size()).isZero();
 
         schedule.add("b", 3_400);
-        schedule.fireUpTo(3_200, (key, time) -> fired.add(key + "@" + time));
+        fireUpTo(3_200);
         schedule.add("c", 3_100); // into the bucket left over with b in it, earlier than b
         fireUpTo(3_500);
         assertThat(fired).endsWith("c@3100", "b@3400");
