@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.IntToLongFunction;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -29,25 +28,47 @@ import org.apache.flink.types.StringValue;
  * The serializer of one asset's keyed value, written by hand because RocksDB (de)serializes that value on every
  * reading. Flink's POJO serializer took 55 to 65% of the twin operator's thread on RocksDB, a quarter of it in
  * reflection, and wrote the asset type, the site and every sensor name three or four times. This one writes each
- * distinct string once per value (later uses refer back to it), each array of numbers with a bitmap of its zero
- * entries instead of the zeros (a young asset's panes and baselines are mostly zeros), and the covariance matrix
- * as its upper triangle when it is symmetric, as {@link io.twinstream.jobs.anomaly.AssetScorer} keeps it.
- * Every value round-trips exactly, bit for bit.
+ * distinct string once per value (later uses refer back to it), each array of numbers without its zero entries (a
+ * young asset's panes and baselines are mostly zeros), and the covariance matrix as its upper triangle when it is
+ * symmetric, as {@link io.twinstream.jobs.anomaly.AssetScorer} keeps it. Every value round-trips exactly, bit for bit.
  *
- * <p>Savepoints written with the POJO serializer restore: Flink reads them with it and migrates the state to this
- * one ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added here, with a
- * new {@link Snapshot} version that can still read the old layout.
+ * <p>Layout 2, the one written, also writes counters as varints, times as their distance from the asset's newest
+ * reading, and a number the value already holds as a reference to its first copy. A young asset's value holds each
+ * of its readings up to nine times (the twin's last value, mean, minimum and maximum, the scorer's last values,
+ * baseline and range, the alerting stage's current values), and with a million assets every value passes through
+ * RocksDB's memtables, flushes, compactions and checkpoint uploads, whose work grows with its bytes (README,
+ * Performance). Layout 1 is the same fields with fixed-width numbers; state written with it is read and migrated.
+ *
+ * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
+ * migrates the state ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added
+ * here, with a new layout version that can still read the old one.
  */
 public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     private static final long serialVersionUID = 1L;
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+
+    /** The layout this serializer reads and writes: {@link #VERSION}, or 1 to read state written before it. */
+    private final int layout;
 
     /**
      * The value is encoded here first and handed over in one write: RocksDB's backend gives the serializer a stream
      * wrapper, where each single-byte write was a chain of virtual calls (10% of the twin thread in a profile).
      */
     private transient DataOutputSerializer buffer;
+    private transient Writer writer;
+
+    public AssetStateSerializer() {
+        this(VERSION);
+    }
+
+    /** A serializer of one layout: restores read state written in layout 1 with one; benchmarks compare them. */
+    public AssetStateSerializer(int layout) {
+        if (layout != 1 && layout != VERSION) {
+            throw new IllegalArgumentException("unknown asset state layout version " + layout);
+        }
+        this.layout = layout;
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -56,7 +77,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
     @Override
     public TypeSerializer<AssetState> duplicate() {
-        return new AssetStateSerializer(); // a buffer of its own for each thread that uses it
+        return new AssetStateSerializer(layout); // a buffer of its own for each thread that uses it
     }
 
     @Override
@@ -69,7 +90,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     public AssetState copy(AssetState from) {
         try {
             DataOutputSerializer out = new DataOutputSerializer(1024);
-            write(from, out);
+            new Writer(out, layout).value(from);
             return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot copy an asset state", e);
@@ -90,62 +111,20 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     public void serialize(AssetState s, DataOutputView target) throws IOException {
         if (buffer == null) {
             buffer = new DataOutputSerializer(4096);
+            writer = new Writer(buffer, layout);
         }
         DataOutputSerializer out = buffer;
         out.clear();
-        write(s, out);
+        writer.value(s);
         target.write(out.getSharedBuffer(), 0, out.length());
         if (out.getSharedBuffer().length > 1 << 20) {
             buffer = null; // one unusually large value does not keep its buffer alive
         }
     }
 
-    private static void write(AssetState s, DataOutputSerializer out) throws IOException {
-        Writer w = new Writer(out);
-        w.nullableLong(s.newest);
-        w.nullableLong(s.released);
-        w.nullableLong(s.timer);
-        w.present(s.twin);
-        if (s.twin != null) {
-            w.twin(s.twin);
-        }
-        w.present(s.scoring);
-        if (s.scoring != null) {
-            w.scoring(s.scoring);
-        }
-        w.present(s.alerts);
-        if (s.alerts != null) {
-            w.alerts(s.alerts);
-        }
-        w.varint(s.pending.size());
-        for (Telemetry t : s.pending) {
-            w.telemetry(t);
-        }
-        w.varint(s.pendingDuplicates.size());
-        for (Long time : s.pendingDuplicates) {
-            out.writeLong(time);
-        }
-    }
-
     @Override
     public AssetState deserialize(DataInputView in) throws IOException {
-        Reader r = new Reader(in);
-        AssetState s = new AssetState();
-        s.newest = r.nullableLong();
-        s.released = r.nullableLong();
-        s.timer = r.nullableLong();
-        s.twin = in.readBoolean() ? r.twin() : null;
-        s.scoring = in.readBoolean() ? r.scoring() : null;
-        s.alerts = in.readBoolean() ? r.alerts() : null;
-        int pending = r.varint();
-        for (int i = 0; i < pending; i++) {
-            s.pending.add(r.telemetry());
-        }
-        int duplicates = r.varint();
-        for (int i = 0; i < duplicates; i++) {
-            s.pendingDuplicates.add(in.readLong());
-        }
-        return s;
+        return new Reader(in, layout).value();
     }
 
     @Override
@@ -160,26 +139,37 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AssetStateSerializer;
+        return o instanceof AssetStateSerializer other && other.layout == layout;
     }
 
     @Override
     public int hashCode() {
-        return AssetStateSerializer.class.hashCode();
+        return 31 * AssetStateSerializer.class.hashCode() + layout;
     }
 
     @Override
     public TypeSerializerSnapshot<AssetState> snapshotConfiguration() {
-        return new Snapshot();
+        return new Snapshot(layout);
     }
 
-    /** Versions the layout; migrates state written by Flink's POJO serializer (the layout before this class). */
+    /**
+     * The layout version. State written with layout 1, or with Flink's POJO serializer (the layout before this class),
+     * is migrated: Flink reads each value with the serializer that wrote it and writes it again with this one.
+     */
     public static final class Snapshot implements TypeSerializerSnapshot<AssetState> {
-        public Snapshot() {}
+        private int layout;
+
+        public Snapshot() {
+            this(VERSION);
+        }
+
+        Snapshot(int layout) {
+            this.layout = layout;
+        }
 
         @Override
         public int getCurrentVersion() {
-            return VERSION;
+            return layout;
         }
 
         @Override
@@ -187,21 +177,23 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
         @Override
         public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
-            if (readVersion != VERSION) {
+            if (readVersion != 1 && readVersion != VERSION) {
                 throw new IOException("unknown asset state layout version " + readVersion);
             }
+            layout = readVersion;
         }
 
         @Override
         public TypeSerializer<AssetState> restoreSerializer() {
-            return new AssetStateSerializer();
+            return new AssetStateSerializer(layout);
         }
 
         @Override
         public TypeSerializerSchemaCompatibility<AssetState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<AssetState> old) {
-            if (old instanceof Snapshot) {
-                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            if (old instanceof Snapshot s) {
+                return s.layout == layout ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                        : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
             }
             if (old instanceof PojoSerializerSnapshot) {
                 return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
@@ -210,17 +202,88 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
         }
     }
 
-    // Encoding of the parts. Strings: varint 0 = null, 1 = a new string follows, k >= 2 = the (k-2)th string of this value.
+    // Strings: varint 0 = null, 1 = a new string follows, k >= 2 = the (k-2)th string of this value.
+    // Layout 2 numbers: a double as a varint tag, 0 = zero bits, 1 = eight bytes follow, k >= 2 = the (k-2)th number
+    // the value spelled out; in an array, entries come in fours behind a byte of 2-bit tags (0 zero, 1 spelled out,
+    // 2 a reference whose varint follows). A time: varint 0 = none (Long.MIN_VALUE), 1 = Long.MAX_VALUE, 2 = eight
+    // bytes follow, k >= 3 = the zigzag distance k-3 from the value's newest reading.
 
     private static final long ABSENT = Long.MIN_VALUE;
+    private static final int ZERO = 0;
+    private static final int SPELLED = 1;
+    private static final int REFERENCE = 2;
+    private static final int TIME_ABSENT = 0;
+    private static final int TIME_MAX = 1;
+    private static final int TIME_RAW = 2;
+    private static final int TIME_DISTANCE = 3;
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unzigzag(long z) {
+        return (z >>> 1) ^ -(z & 1);
+    }
 
     private static final class Writer {
+        /** Numbers spelled out in this value, for references: open addressing on their bits, reset by generation. */
+        private static final int TABLE_BITS = 9;
+        private static final int TABLE = 1 << TABLE_BITS;
+        /** Beyond this many numbers in one value the rest are spelled out, which keeps the probes short. */
+        private static final int MAX_NUMBERS = TABLE / 2;
+
         final DataOutputSerializer out;
+        final boolean compact;
         String[] strings = new String[16];
         int count;
+        long base;
+        final long[] numberBits;
+        final int[] numberIndex;
+        final int[] numberGeneration;
+        int generation;
+        int numbers;
+        final int[] groupRefs = new int[4];
 
-        Writer(DataOutputSerializer out) {
+        Writer(DataOutputSerializer out, int layout) {
             this.out = out;
+            this.compact = layout >= 2;
+            numberBits = compact ? new long[TABLE] : null;
+            numberIndex = compact ? new int[TABLE] : null;
+            numberGeneration = compact ? new int[TABLE] : null;
+        }
+
+        void value(AssetState s) throws IOException {
+            Arrays.fill(strings, 0, count, null);
+            count = 0;
+            numbers = 0;
+            if (compact && ++generation == 0) { // after 2^32 values: forget every generation before wrapping
+                Arrays.fill(numberGeneration, 0);
+                generation = 1;
+            }
+            nullableLong(s.newest);
+            base = s.newest == ABSENT ? 0 : s.newest;
+            time(s.released);
+            time(s.timer);
+            present(s.twin);
+            if (s.twin != null) {
+                twin(s.twin);
+            }
+            present(s.scoring);
+            if (s.scoring != null) {
+                scoring(s.scoring);
+            }
+            present(s.alerts);
+            if (s.alerts != null) {
+                alerts(s.alerts);
+            }
+            varint(s.pending.size());
+            for (Telemetry t : s.pending) {
+                telemetry(t);
+            }
+            varint(s.pendingDuplicates.size());
+            for (Long time : s.pendingDuplicates) {
+                rawTime(time);
+            }
         }
 
         void varint(int v) throws IOException {
@@ -229,6 +292,14 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 v >>>= 7;
             }
             out.writeByte(v);
+        }
+
+        void varlong(long v) throws IOException {
+            while ((v & ~0x7FL) != 0) {
+                out.writeByte((int) (v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            out.writeByte((int) v);
         }
 
         void present(Object o) throws IOException {
@@ -241,6 +312,95 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             if (v != ABSENT) {
                 out.writeLong(v);
             }
+        }
+
+        /** A time that layout 1 writes as {@link #nullableLong}. */
+        void time(long t) throws IOException {
+            if (compact) {
+                distance(t);
+            } else {
+                nullableLong(t);
+            }
+        }
+
+        /** A time that layout 1 writes as a plain long. */
+        void rawTime(long t) throws IOException {
+            if (compact) {
+                distance(t);
+            } else {
+                out.writeLong(t);
+            }
+        }
+
+        private void distance(long t) throws IOException {
+            if (t == ABSENT) {
+                varint(TIME_ABSENT);
+            } else if (t == Long.MAX_VALUE) {
+                varint(TIME_MAX);
+            } else {
+                long z = zigzag(t - base);
+                if (Long.compareUnsigned(z, -1L - TIME_DISTANCE) > 0) { // z + TIME_DISTANCE would wrap
+                    varint(TIME_RAW);
+                    out.writeLong(t);
+                } else {
+                    varlong(z + TIME_DISTANCE);
+                }
+            }
+        }
+
+        /** A counter or sequence number (small, sometimes -1). */
+        void counter(long v) throws IOException {
+            if (compact) {
+                varlong(zigzag(v));
+            } else {
+                out.writeLong(v);
+            }
+        }
+
+        /** A small int that layout 1 writes in four bytes. */
+        void smallInt(int v) throws IOException {
+            if (compact) {
+                varlong(zigzag(v));
+            } else {
+                out.writeInt(v);
+            }
+        }
+
+        void number(double d) throws IOException {
+            if (!compact) {
+                out.writeDouble(d);
+                return;
+            }
+            long bits = Double.doubleToRawLongBits(d);
+            if (bits == 0) {
+                varint(ZERO);
+                return;
+            }
+            int known = known(bits);
+            if (known >= 0) {
+                varint(known + 2);
+            } else {
+                varint(SPELLED);
+                out.writeLong(bits);
+            }
+        }
+
+        /** The index of a number this value spelled out before, or -1 after remembering it as the next one. */
+        private int known(long bits) {
+            int slot = (int) (bits ^ (bits >>> 29) ^ (bits >>> 47)) * 0x9E3779B9 >>> (32 - TABLE_BITS);
+            while (numberGeneration[slot] == generation) {
+                if (numberBits[slot] == bits) {
+                    return numberIndex[slot];
+                }
+                slot = slot + 1 & TABLE - 1;
+            }
+            if (numbers < MAX_NUMBERS) {
+                numberGeneration[slot] = generation;
+                numberBits[slot] = bits;
+                numberIndex[slot] = numbers;
+            }
+            numbers++;
+            return -1;
         }
 
         void string(String s) throws IOException {
@@ -265,7 +425,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
         void boxedDouble(Double d) throws IOException {
             out.writeBoolean(d != null);
             if (d != null) {
-                out.writeDouble(d);
+                number(d);
             }
         }
 
@@ -273,12 +433,17 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             varint(e == null ? 0 : e.ordinal() + 1);
         }
 
-        /** Length + 1 (0 = null), then per 8 entries a bitmap of the non-zero ones and those entries' bits. */
+        /** Length + 1 (0 = null), then the entries (layout 1: per 8 entries a bitmap of the non-zero ones, and those). */
         void doubles(double[] a) throws IOException {
             if (a == null) {
                 varint(0);
+                return;
+            }
+            varint(a.length + 1);
+            if (compact) {
+                tagged(a);
             } else {
-                nonZero(a.length, i -> Double.doubleToRawLongBits(a[i]));
+                nonZero(a.length, a, null);
             }
         }
 
@@ -286,24 +451,57 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             if (a == null) {
                 varint(0);
             } else {
-                nonZero(a.length, i -> a[i]);
+                varint(a.length + 1);
+                nonZero(a.length, null, a);
             }
         }
 
-        private void nonZero(int length, IntToLongFunction bitsAt) throws IOException {
-            varint(length + 1);
+        private void nonZero(int length, double[] doubles, long[] longs) throws IOException {
             for (int base = 0; base < length; base += 8) {
                 int end = Math.min(base + 8, length);
                 int map = 0;
                 for (int i = base; i < end; i++) {
-                    if (bitsAt.applyAsLong(i) != 0) {
+                    if (bits(doubles, longs, i) != 0) {
                         map |= 1 << (i - base);
                     }
                 }
                 out.writeByte(map);
                 for (int i = base; i < end; i++) {
                     if ((map & 1 << (i - base)) != 0) {
-                        out.writeLong(bitsAt.applyAsLong(i));
+                        out.writeLong(bits(doubles, longs, i));
+                    }
+                }
+            }
+        }
+
+        private static long bits(double[] doubles, long[] longs, int i) {
+            return doubles != null ? Double.doubleToRawLongBits(doubles[i]) : longs[i];
+        }
+
+        /** Layout 2 arrays: in fours, a byte of 2-bit tags, then the spelled-out bits and references in order. */
+        private void tagged(double[] a) throws IOException {
+            int[] refs = groupRefs;
+            for (int base = 0; base < a.length; base += 4) {
+                int end = Math.min(base + 4, a.length);
+                int tags = 0;
+                for (int i = base; i < end; i++) {
+                    long bits = Double.doubleToRawLongBits(a[i]);
+                    int tag;
+                    if (bits == 0) {
+                        tag = ZERO;
+                    } else {
+                        refs[i - base] = known(bits);
+                        tag = refs[i - base] >= 0 ? REFERENCE : SPELLED;
+                    }
+                    tags |= tag << 2 * (i - base);
+                }
+                out.writeByte(tags);
+                for (int i = base; i < end; i++) {
+                    int tag = tags >>> 2 * (i - base) & 3;
+                    if (tag == SPELLED) {
+                        out.writeLong(Double.doubleToRawLongBits(a[i]));
+                    } else if (tag == REFERENCE) {
+                        varint(refs[i - base]);
                     }
                 }
             }
@@ -349,19 +547,19 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
         void twin(TwinState t) throws IOException {
             string(t.assetType);
             string(t.siteId);
-            nullableLong(t.lastSeen);
+            time(t.lastSeen);
             out.writeBoolean(t.firstSeen != null);
             if (t.firstSeen != null) {
-                out.writeLong(t.firstSeen);
+                rawTime(t.firstSeen);
             }
-            out.writeLong(t.maxSeq);
-            out.writeLong(t.maxAppliedSeq);
+            counter(t.maxSeq);
+            counter(t.maxAppliedSeq);
             longs(t.seenSeqs);
-            out.writeLong(t.eventsAccepted);
-            out.writeLong(t.duplicatesDropped);
-            out.writeLong(t.sequenceResets);
+            counter(t.eventsAccepted);
+            counter(t.duplicatesDropped);
+            counter(t.sequenceResets);
             enumValue(t.status);
-            nullableLong(t.lastSnapshotTime);
+            time(t.lastSnapshotTime);
             out.writeBoolean(t.dirty);
             varint(t.sensors == null ? 0 : t.sensors.size() + 1);
             if (t.sensors != null) {
@@ -370,15 +568,15 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                     SensorStats s = e.getValue();
                     present(s);
                     if (s != null) {
-                        out.writeDouble(s.lastValue);
-                        nullableLong(s.lastTimestamp);
-                        out.writeLong(s.count);
-                        out.writeDouble(s.mean);
-                        out.writeDouble(s.m2);
-                        out.writeDouble(s.min);
-                        out.writeDouble(s.max);
+                        number(s.lastValue);
+                        time(s.lastTimestamp);
+                        counter(s.count);
+                        number(s.mean);
+                        number(s.m2);
+                        number(s.min);
+                        number(s.max);
                         out.writeBoolean(s.outOfRange);
-                        out.writeLong(s.outOfRangeCount);
+                        counter(s.outOfRangeCount);
                     }
                 }
             }
@@ -393,8 +591,8 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                     string(name);
                 }
             }
-            out.writeLong(s.samples);
-            nullableLong(s.lastTimestamp);
+            counter(s.samples);
+            time(s.lastTimestamp);
             doubles(s.last);
             doubles(s.mean);
             squareMatrix(s.cov, s.sensors == null ? 0 : s.sensors.length);
@@ -405,18 +603,18 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             doubles(s.seenMax);
             ints(s.repeatRun);
             doubles(s.repeatProbability);
-            out.writeLong(s.trendOrigin);
-            out.writeDouble(s.trendTimeMean);
-            out.writeDouble(s.trendTimeVar);
+            rawTime(s.trendOrigin);
+            number(s.trendTimeMean);
+            number(s.trendTimeVar);
             doubles(s.trendValueMean);
             doubles(s.trendCov);
             doubles(s.trendValueVar);
-            nullableLong(s.newest);
-            nullableLong(s.lastFiredWindowEnd);
+            time(s.newest);
+            time(s.lastFiredWindowEnd);
             varint(s.paneEnd == null ? 0 : s.paneEnd.length + 1);
             if (s.paneEnd != null) {
                 for (long end : s.paneEnd) {
-                    nullableLong(end);
+                    time(end);
                 }
             }
             doubles(s.paneScore);
@@ -444,34 +642,34 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                     SensorScore s = e.getValue();
                     present(s);
                     if (s != null) {
-                        out.writeDouble(s.score());
+                        number(s.score());
                         enumValue(s.detector());
-                        out.writeDouble(s.observed());
-                        out.writeDouble(s.expected());
-                        out.writeInt(s.samples());
-                        out.writeDouble(s.trendPerHour());
+                        number(s.observed());
+                        number(s.expected());
+                        smallInt(s.samples());
+                        number(s.trendPerHour());
                         boxedDouble(s.rulSeconds());
                     }
                 }
             }
-            out.writeInt(a.highStreak);
-            out.writeInt(a.lowStreak);
-            out.writeLong(a.firstHighWindowStart);
+            smallInt(a.highStreak);
+            smallInt(a.lowStreak);
+            rawTime(a.firstHighWindowStart);
             string(a.anomalyId);
-            out.writeLong(a.anomalyStart);
+            rawTime(a.anomalyStart);
             enumValue(a.anomalySeverity);
             string(a.offlineId);
-            out.writeLong(a.offlineStart);
+            rawTime(a.offlineStart);
         }
 
         void telemetry(Telemetry t) throws IOException {
-            out.writeInt(t.schemaVersion());
+            smallInt(t.schemaVersion());
             string(t.eventId());
             string(t.assetId());
             string(t.assetType());
             string(t.siteId());
-            out.writeLong(t.timestamp());
-            out.writeLong(t.seq());
+            rawTime(t.timestamp());
+            counter(t.seq());
             varint(t.readings() == null ? 0 : t.readings().size() + 1);
             if (t.readings() != null) {
                 for (Map.Entry<String, Double> e : t.readings().entrySet()) {
@@ -484,21 +682,55 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
     private static final class Reader {
         final DataInputView in;
+        final boolean compact;
         final List<String> strings = new ArrayList<>();
+        long base;
+        long[] numbers = new long[32];
+        int numberCount;
 
-        Reader(DataInputView in) {
+        Reader(DataInputView in, int layout) {
             this.in = in;
+            this.compact = layout >= 2;
         }
 
+        AssetState value() throws IOException {
+            AssetState s = new AssetState();
+            s.newest = nullableLong();
+            base = s.newest == ABSENT ? 0 : s.newest;
+            s.released = time();
+            s.timer = time();
+            s.twin = in.readBoolean() ? twin() : null;
+            s.scoring = in.readBoolean() ? scoring() : null;
+            s.alerts = in.readBoolean() ? alerts() : null;
+            int pending = varint();
+            for (int i = 0; i < pending; i++) {
+                s.pending.add(telemetry());
+            }
+            int duplicates = varint();
+            for (int i = 0; i < duplicates; i++) {
+                s.pendingDuplicates.add(rawTime());
+            }
+            return s;
+        }
+
+        /** An int the writer's varint wrote as 32 unsigned bits. */
         int varint() throws IOException {
-            int v = 0;
+            long v = varlong();
+            if (v >>> 32 != 0) {
+                throw new IOException("malformed varint in asset state");
+            }
+            return (int) v;
+        }
+
+        long varlong() throws IOException {
+            long v = 0;
             for (int shift = 0; ; shift += 7) {
                 int b = in.readUnsignedByte();
-                v |= (b & 0x7F) << shift;
+                v |= (long) (b & 0x7F) << shift;
                 if ((b & 0x80) == 0) {
                     return v;
                 }
-                if (shift > 28) {
+                if (shift > 56) {
                     throw new IOException("malformed varint in asset state");
                 }
             }
@@ -506,6 +738,60 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
         long nullableLong() throws IOException {
             return in.readBoolean() ? in.readLong() : ABSENT;
+        }
+
+        long time() throws IOException {
+            return compact ? distance() : nullableLong();
+        }
+
+        long rawTime() throws IOException {
+            return compact ? distance() : in.readLong();
+        }
+
+        private long distance() throws IOException {
+            long code = varlong();
+            if (code == TIME_ABSENT) {
+                return ABSENT;
+            }
+            if (code == TIME_MAX) {
+                return Long.MAX_VALUE;
+            }
+            if (code == TIME_RAW) {
+                return in.readLong();
+            }
+            return base + unzigzag(code - TIME_DISTANCE);
+        }
+
+        long counter() throws IOException {
+            return compact ? unzigzag(varlong()) : in.readLong();
+        }
+
+        int smallInt() throws IOException {
+            return compact ? (int) unzigzag(varlong()) : in.readInt();
+        }
+
+        double number() throws IOException {
+            if (!compact) {
+                return in.readDouble();
+            }
+            int tag = varint();
+            return Double.longBitsToDouble(tag == ZERO ? 0 : tag == SPELLED ? spelled() : known(tag - 2));
+        }
+
+        private long spelled() throws IOException {
+            long bits = in.readLong();
+            if (numberCount == numbers.length) {
+                numbers = Arrays.copyOf(numbers, numberCount * 2);
+            }
+            numbers[numberCount++] = bits;
+            return bits;
+        }
+
+        private long known(int index) throws IOException {
+            if (index < 0 || index >= numberCount) {
+                throw new IOException("asset state refers to number " + index + " of " + numberCount);
+            }
+            return numbers[index];
         }
 
         String string() throws IOException {
@@ -522,7 +808,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
         }
 
         Double boxedDouble() throws IOException {
-            return in.readBoolean() ? in.readDouble() : null;
+            return in.readBoolean() ? number() : null;
         }
 
         <E extends Enum<E>> E enumValue(E[] values) throws IOException {
@@ -541,8 +827,35 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 return null;
             }
             double[] a = new double[n];
-            nonZero(n, (i, bits) -> a[i] = Double.longBitsToDouble(bits));
+            if (compact) {
+                tagged(a);
+            } else {
+                for (int base = 0; base < n; base += 8) {
+                    int map = in.readUnsignedByte();
+                    for (int i = base; i < Math.min(base + 8, n); i++) {
+                        if ((map & 1 << (i - base)) != 0) {
+                            a[i] = in.readDouble();
+                        }
+                    }
+                }
+            }
             return a;
+        }
+
+        private void tagged(double[] a) throws IOException {
+            for (int base = 0; base < a.length; base += 4) {
+                int tags = in.readUnsignedByte();
+                for (int i = base; i < Math.min(base + 4, a.length); i++) {
+                    int tag = tags >>> 2 * (i - base) & 3;
+                    if (tag == SPELLED) {
+                        a[i] = Double.longBitsToDouble(spelled());
+                    } else if (tag == REFERENCE) {
+                        a[i] = Double.longBitsToDouble(known(varint()));
+                    } else if (tag != ZERO) {
+                        throw new IOException("malformed number tag in asset state");
+                    }
+                }
+            }
         }
 
         long[] longs() throws IOException {
@@ -551,23 +864,15 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 return null;
             }
             long[] a = new long[n];
-            nonZero(n, (i, bits) -> a[i] = bits);
-            return a;
-        }
-
-        private interface Entries {
-            void set(int index, long bits);
-        }
-
-        private void nonZero(int n, Entries to) throws IOException {
             for (int base = 0; base < n; base += 8) {
                 int map = in.readUnsignedByte();
                 for (int i = base; i < Math.min(base + 8, n); i++) {
                     if ((map & 1 << (i - base)) != 0) {
-                        to.set(i, in.readLong());
+                        a[i] = in.readLong();
                     }
                 }
             }
+            return a;
         }
 
         int[] ints() throws IOException {
@@ -602,16 +907,16 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             TwinState t = new TwinState();
             t.assetType = string();
             t.siteId = string();
-            t.lastSeen = nullableLong();
-            t.firstSeen = in.readBoolean() ? in.readLong() : null;
-            t.maxSeq = in.readLong();
-            t.maxAppliedSeq = in.readLong();
+            t.lastSeen = time();
+            t.firstSeen = in.readBoolean() ? rawTime() : null;
+            t.maxSeq = counter();
+            t.maxAppliedSeq = counter();
             t.seenSeqs = longs();
-            t.eventsAccepted = in.readLong();
-            t.duplicatesDropped = in.readLong();
-            t.sequenceResets = in.readLong();
+            t.eventsAccepted = counter();
+            t.duplicatesDropped = counter();
+            t.sequenceResets = counter();
             t.status = enumValue(AssetStatus.values());
-            t.lastSnapshotTime = nullableLong();
+            t.lastSnapshotTime = time();
             t.dirty = in.readBoolean();
             int sensors = size();
             t.sensors = sensors < 0 ? null : new LinkedHashMap<>(Math.max(4, sensors * 2));
@@ -620,15 +925,15 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 SensorStats s = null;
                 if (in.readBoolean()) {
                     s = new SensorStats();
-                    s.lastValue = in.readDouble();
-                    s.lastTimestamp = nullableLong();
-                    s.count = in.readLong();
-                    s.mean = in.readDouble();
-                    s.m2 = in.readDouble();
-                    s.min = in.readDouble();
-                    s.max = in.readDouble();
+                    s.lastValue = number();
+                    s.lastTimestamp = time();
+                    s.count = counter();
+                    s.mean = number();
+                    s.m2 = number();
+                    s.min = number();
+                    s.max = number();
                     s.outOfRange = in.readBoolean();
-                    s.outOfRangeCount = in.readLong();
+                    s.outOfRangeCount = counter();
                 }
                 t.sensors.put(name, s);
             }
@@ -646,8 +951,8 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                     s.sensors[i] = string();
                 }
             }
-            s.samples = in.readLong();
-            s.lastTimestamp = nullableLong();
+            s.samples = counter();
+            s.lastTimestamp = time();
             s.last = doubles();
             s.mean = doubles();
             s.cov = squareMatrix(Math.max(0, n));
@@ -658,19 +963,19 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             s.seenMax = doubles();
             s.repeatRun = ints();
             s.repeatProbability = doubles();
-            s.trendOrigin = in.readLong();
-            s.trendTimeMean = in.readDouble();
-            s.trendTimeVar = in.readDouble();
+            s.trendOrigin = rawTime();
+            s.trendTimeMean = number();
+            s.trendTimeVar = number();
             s.trendValueMean = doubles();
             s.trendCov = doubles();
             s.trendValueVar = doubles();
-            s.newest = nullableLong();
-            s.lastFiredWindowEnd = nullableLong();
+            s.newest = time();
+            s.lastFiredWindowEnd = time();
             int panes = size();
             if (panes >= 0) {
                 s.paneEnd = new long[panes];
                 for (int p = 0; p < panes; p++) {
-                    s.paneEnd[p] = nullableLong();
+                    s.paneEnd[p] = time();
                 }
             }
             s.paneScore = doubles();
@@ -697,30 +1002,30 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 String name = string();
                 SensorScore s = null;
                 if (in.readBoolean()) {
-                    s = new SensorScore(in.readDouble(), enumValue(Detector.values()), in.readDouble(), in.readDouble(),
-                            in.readInt(), in.readDouble(), boxedDouble());
+                    s = new SensorScore(number(), enumValue(Detector.values()), number(), number(),
+                            smallInt(), number(), boxedDouble());
                 }
                 a.maintenance.put(name, s);
             }
-            a.highStreak = in.readInt();
-            a.lowStreak = in.readInt();
-            a.firstHighWindowStart = in.readLong();
+            a.highStreak = smallInt();
+            a.lowStreak = smallInt();
+            a.firstHighWindowStart = rawTime();
             a.anomalyId = string();
-            a.anomalyStart = in.readLong();
+            a.anomalyStart = rawTime();
             a.anomalySeverity = enumValue(Alert.Severity.values());
             a.offlineId = string();
-            a.offlineStart = in.readLong();
+            a.offlineStart = rawTime();
             return a;
         }
 
         Telemetry telemetry() throws IOException {
-            int version = in.readInt();
+            int version = smallInt();
             String eventId = string();
             String assetId = string();
             String assetType = string();
             String siteId = string();
-            long timestamp = in.readLong();
-            long seq = in.readLong();
+            long timestamp = rawTime();
+            long seq = counter();
             int n = size();
             Map<String, Double> readings = null;
             if (n >= 0) {

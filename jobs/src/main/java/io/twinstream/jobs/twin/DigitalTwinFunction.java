@@ -161,7 +161,11 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     /** The one keyed value of an asset, written by {@link AssetStateSerializer}, dropped after the state TTL. */
     static ValueStateDescriptor<AssetState> stateDescriptor(long stateTtlMs) {
-        ValueStateDescriptor<AssetState> descriptor = new ValueStateDescriptor<>("asset", new AssetStateSerializer());
+        return stateDescriptor(stateTtlMs, new AssetStateSerializer());
+    }
+
+    static ValueStateDescriptor<AssetState> stateDescriptor(long stateTtlMs, AssetStateSerializer serializer) {
+        ValueStateDescriptor<AssetState> descriptor = new ValueStateDescriptor<>("asset", serializer);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(stateTtlMs))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)

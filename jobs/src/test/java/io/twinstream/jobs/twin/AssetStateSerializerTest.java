@@ -38,19 +38,21 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link AssetStateSerializer} gives back every state exactly: the states the twin operator builds from a generated
- * fleet with faults (young and mature assets, readings waiting in order, open alerts), and hand-made edge cases. It
- * writes fewer bytes than Flink's POJO serializer, which it replaces, and migrates state that serializer wrote.
+ * {@link AssetStateSerializer} gives back every state exactly, in both its layouts: the states the twin operator
+ * builds from a generated fleet with faults (new, young and mature assets, readings waiting in order, open alerts),
+ * and hand-made edge cases. It writes fewer bytes than Flink's POJO serializer, which it replaces, layout 2 fewer than
+ * layout 1, and it migrates state either of those wrote.
  */
 class AssetStateSerializerTest {
     static final AssetStateSerializer SERIALIZER = new AssetStateSerializer();
+    static final AssetStateSerializer LAYOUT_1 = new AssetStateSerializer(1);
     static final TypeSerializer<AssetState> POJO = TypeInformation.of(AssetState.class).createSerializer(new SerializerConfigImpl());
 
     @Test
     void theTwinOperatorsStatesRoundTripExactlyAndInFewerBytesThanThePojoSerializer() throws Exception {
         // a reordering bound, so readings wait in the state; faults, so some are duplicates and scores are high
-        Map<String, AssetState> young = statesAfter(20_000);
-        Map<String, AssetState> mature = statesAfter(15 * 60_000);
+        Map<String, AssetState> young = statesAfter(20_000, 5_000);
+        Map<String, AssetState> mature = statesAfter(15 * 60_000, 5_000);
         assertThat(mature.values()).anySatisfy(s -> assertThat(s.pending).isNotEmpty());
         assertThat(mature.values()).allSatisfy(s -> assertThat(s.alerts.maintenance).isNotEmpty());
         assertThat(mature.values()).allSatisfy(s -> assertThat(s.scoring.samples).isGreaterThan(50));
@@ -67,6 +69,41 @@ class AssetStateSerializerTest {
             System.out.printf("%s: %,d assets, %,d bytes per state against %,d with Flink's POJO serializer%n",
                     states == young ? "young" : "mature", states.size(), compact / states.size(), pojo / states.size());
             assertThat(compact).isLessThan(pojo * 6 / 10);
+        }
+    }
+
+    /**
+     * Layout 2 against layout 1. Most of the million-asset benchmark's assets have had one or two readings (applied on
+     * arrival, as there): those values shrink to under half. Mature ones, with readings waiting, shrink less.
+     */
+    @Test
+    void layoutTwoWritesFewerBytesThanLayoutOneAndHalfForANewAsset() throws Exception {
+        Map<String, AssetState> first = statesAfter(1_000, 0);
+        Map<String, AssetState> mature = statesAfter(15 * 60_000, 5_000);
+        assertThat(first.values()).allSatisfy(s -> assertThat(s.twin.eventsAccepted).isEqualTo(1));
+        for (Map<String, AssetState> states : List.of(first, mature)) {
+            long one = 0;
+            long two = 0;
+            for (AssetState s : states.values()) {
+                assertRoundTrips(s);
+                one += bytes(LAYOUT_1, s).length;
+                two += bytes(SERIALIZER, s).length;
+            }
+            System.out.printf("%s: %,d bytes per state in layout 2, %,d in layout 1%n",
+                    states == first ? "after one reading" : "mature", two / states.size(), one / states.size());
+            assertThat(two).isLessThan(states == first ? one / 2 : one * 9 / 10);
+        }
+    }
+
+    /** The writer's tables of strings and numbers start empty for each value, also in a serializer that wrote others. */
+    @Test
+    void aSerializerThatWroteOtherValuesWritesEachAsAFreshOneDoes() throws Exception {
+        List<AssetState> states = new ArrayList<>(statesAfter(30_000, 5_000).values());
+        AssetStateSerializer reused = new AssetStateSerializer();
+        for (int round = 0; round < 2; round++) {
+            for (AssetState s : states) {
+                assertThat(bytes(reused, s)).isEqualTo(bytes(new AssetStateSerializer(), s));
+            }
         }
     }
 
@@ -109,26 +146,73 @@ class AssetStateSerializerTest {
         s.released = Long.MAX_VALUE;
         assertRoundTrips(s);
 
+        // times whose distance from the newest reading overflows, and every other extreme of the time encoding
+        s.newest = Long.MAX_VALUE - 1;
+        s.timer = Long.MIN_VALUE + 1;
+        s.twin.lastSeen = Long.MIN_VALUE + 2;
+        s.twin.lastSnapshotTime = -1;
+        s.twin.maxSeq = Long.MIN_VALUE;
+        s.twin.eventsAccepted = Long.MAX_VALUE;
+        s.pendingDuplicates.add(Long.MAX_VALUE);
+        s.pendingDuplicates.add(Long.MIN_VALUE);
+        assertRoundTrips(s);
+        s.newest = Long.MIN_VALUE + 1;
+        s.released = Long.MAX_VALUE - 2;
+        assertRoundTrips(s);
+
+        // more distinct numbers than the writer keeps for references, then repeats of early and late ones;
+        // NaNs with different bits stay different
+        double[] many = new double[700];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = i < 600 ? 1.5 + i : many[i - 600 + (i % 2 == 0 ? 0 : 500)];
+        }
+        s.scoring.mean = many;
+        s.scoring.shift = new double[] {Double.longBitsToDouble(0x7ff8000000000001L), Double.NaN, 1.5, 0, 650.5, -0.0};
+        s.scoring.trendTimeMean = 2.5;
+        s.scoring.trendTimeVar = 1_000.5;
+        assertRoundTrips(s);
+
         s.twin.sensors = new HashMap<>(Map.of("a", stats));
         s.twin.status = AssetStatus.OFFLINE;
         assertRoundTrips(s);
     }
 
     @Test
-    void stateTheFormerPojoSerializerWroteIsMigratedAndItsOwnIsReadAsIs() {
+    void stateThePojoSerializerOrLayoutOneWroteIsMigratedAndItsOwnIsReadAsIs() throws Exception {
         TypeSerializerSnapshot<AssetState> own = SERIALIZER.snapshotConfiguration();
         assertThat(own.resolveSchemaCompatibility(POJO.snapshotConfiguration()).isCompatibleAfterMigration()).isTrue();
         assertThat(own.resolveSchemaCompatibility(new AssetStateSerializer().snapshotConfiguration()).isCompatibleAsIs()).isTrue();
+
+        // as a checkpoint stores it: the snapshot of layout 1, read back, restores a serializer that reads layout 1
+        TypeSerializerSnapshot<AssetState> layoutOne = writtenAndReadBack(LAYOUT_1.snapshotConfiguration());
+        assertThat(own.resolveSchemaCompatibility(layoutOne).isCompatibleAfterMigration()).isTrue();
+        assertThat(writtenAndReadBack(own).restoreSerializer()).isEqualTo(SERIALIZER);
+        AssetState s = statesAfter(30_000, 5_000).values().iterator().next();
+        TypeSerializer<AssetState> restored = layoutOne.restoreSerializer();
+        assertThat(restored).isEqualTo(LAYOUT_1).isNotEqualTo(SERIALIZER);
+        assertThat(bytes(SERIALIZER, restored.deserialize(new DataInputDeserializer(bytes(LAYOUT_1, s)))))
+                .isEqualTo(bytes(SERIALIZER, s));
     }
 
+    static TypeSerializerSnapshot<AssetState> writtenAndReadBack(TypeSerializerSnapshot<AssetState> snapshot)
+            throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
+        return TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()),
+                AssetStateSerializerTest.class.getClassLoader());
+    }
+
+    /** Exactly, in both layouts. */
     static void assertRoundTrips(AssetState s) throws Exception {
-        byte[] bytes = bytes(SERIALIZER, s);
-        AssetState back = SERIALIZER.deserialize(new DataInputDeserializer(bytes));
-        assertThat(back).usingRecursiveComparison().withEqualsForType(Double::equals, Double.class).isEqualTo(s);
-        // bit for bit: the recursive comparison calls -0.0 and 0.0, or two NaNs, equal
-        assertThat(bytes(POJO, back)).isEqualTo(bytes(POJO, s));
-        assertThat(bytes(SERIALIZER, back)).isEqualTo(bytes);
-        assertThat(bytes(SERIALIZER, SERIALIZER.copy(s))).isEqualTo(bytes);
+        for (AssetStateSerializer serializer : List.of(SERIALIZER, LAYOUT_1)) {
+            byte[] bytes = bytes(serializer, s);
+            AssetState back = serializer.deserialize(new DataInputDeserializer(bytes));
+            assertThat(back).usingRecursiveComparison().withEqualsForType(Double::equals, Double.class).isEqualTo(s);
+            // bit for bit: the recursive comparison calls -0.0 and 0.0, or two NaNs, equal
+            assertThat(bytes(POJO, back)).isEqualTo(bytes(POJO, s));
+            assertThat(bytes(serializer, back)).isEqualTo(bytes);
+            assertThat(bytes(serializer, serializer.copy(s))).isEqualTo(bytes);
+        }
     }
 
     static byte[] bytes(TypeSerializer<AssetState> serializer, AssetState s) throws Exception {
@@ -137,8 +221,11 @@ class AssetStateSerializerTest {
         return out.getCopyOfBuffer();
     }
 
-    /** Each asset's state after the twin operator took in {@code durationMs} of a generated fleet. */
-    static Map<String, AssetState> statesAfter(long durationMs) throws Exception {
+    /**
+     * Each asset's state after the twin operator took in {@code durationMs} of a generated fleet, holding readings back
+     * for {@code orderingBoundMs} (0: applied on arrival).
+     */
+    static Map<String, AssetState> statesAfter(long durationMs, long orderingBoundMs) throws Exception {
         GeneratorConfig config = GeneratorConfig.defaults().copy().seed(17).assets(12).sites(2).startMs(1_700_000_000_000L)
                 .durationMs(durationMs).ratePerSecond(0).faultsPerAssetHour(12).faultWarmupMs(60_000).build();
         List<Telemetry> readings = new ArrayList<>();
@@ -154,7 +241,7 @@ class AssetStateSerializerTest {
             public void flush() {}
         });
         try (KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harness =
-                DigitalTwinFunctionTest.newHarness(5_000)) {
+                DigitalTwinFunctionTest.newHarness(orderingBoundMs)) {
             harness.open();
             long offset = 0;
             for (Telemetry t : readings) {
