@@ -11,11 +11,16 @@ import java.util.TreeMap;
  *
  * <p>Entries sit in buckets of {@link #BUCKET_MS} of event time. Moving a key's wake-up leaves its old entry in its
  * bucket; {@link #due} says which entry is current, and a stale one is dropped when its bucket is reached. So a move
- * is two hash-map operations and an append, with no heap to sift.
+ * is two hash-map operations and an append, with no heap to sift. While the watermark stands still, moves pile up
+ * stale entries in buckets not yet reached; once they outnumber the current ones by {@link #STALE_SLACK}, the buckets
+ * are rebuilt from {@link #due}, which keeps the entries within twice the keys plus the slack at an amortised cost of
+ * one entry per move.
  */
 final class WakeSchedule<K> {
     /** Wide enough that a fleet's wake-ups fall into a few dozen buckets, narrow enough that sorting one is cheap. */
     static final long BUCKET_MS = 1_000;
+    /** Stale entries tolerated beyond the current ones before a rebuild; small fleets never pay for one. */
+    static final int STALE_SLACK = 4_096;
 
     /** What a fired wake-up runs. */
     interface Wake<K> {
@@ -24,6 +29,8 @@ final class WakeSchedule<K> {
 
     private final Map<K, Long> due = new HashMap<>();
     private final TreeMap<Long, Bucket<K>> buckets = new TreeMap<>();
+    /** Entries in the buckets, stale ones included. */
+    private int entries;
 
     /** Wakes {@code key} at {@code time}; a key has at most one wake-up, so one it already has must be removed first. */
     void add(K key, long time) {
@@ -35,11 +42,17 @@ final class WakeSchedule<K> {
             throw new IllegalStateException("key " + key + " already wakes at " + current + ", not also at " + time
                     + ": remove that wake-up first (one per key)");
         }
-        bucketOf(time).add(key, time);
+        append(key, time);
+        if (entries - due.size() > due.size() + STALE_SLACK) {
+            buckets.clear();
+            entries = 0;
+            due.forEach(this::append);
+        }
     }
 
-    private Bucket<K> bucketOf(long time) {
-        return buckets.computeIfAbsent(Math.floorDiv(time, BUCKET_MS), i -> new Bucket<>());
+    private void append(K key, long time) {
+        buckets.computeIfAbsent(Math.floorDiv(time, BUCKET_MS), i -> new Bucket<>()).add(key, time);
+        entries++;
     }
 
     /** Cancels the wake-up of {@code key} at {@code time}, if it has that one. */
@@ -52,6 +65,11 @@ final class WakeSchedule<K> {
         return due.size();
     }
 
+    /** Entries held in the buckets, stale ones included. */
+    int entries() {
+        return entries;
+    }
+
     /**
      * Fires each wake-up at or before {@code watermark} once, in time order, removing it before it runs; wake-ups
      * added while firing are fired too when they are due.
@@ -60,13 +78,14 @@ final class WakeSchedule<K> {
         while (!buckets.isEmpty() && buckets.firstEntry().getValue().earliest <= watermark) {
             Map.Entry<Long, Bucket<K>> first = buckets.pollFirstEntry();
             Bucket<K> bucket = first.getValue();
+            entries -= bucket.size;
             long start = first.getKey() * BUCKET_MS;
             for (long packed : bucket.inTimeOrder(start)) {
                 int i = (int) packed;
                 K key = bucket.keys[i];
                 long time = bucket.times[i];
                 if (time > watermark) {
-                    bucketOf(time).add(key, time); // back, beside any wake-ups added to this bucket while firing
+                    append(key, time); // back, beside any wake-ups added to this bucket while firing
                 } else if (due.remove(key, time)) { // else stale: moved or cancelled since
                     wake.at(key, time);
                 }

@@ -119,4 +119,35 @@ class WakeScheduleTest {
         }
         assertThat(fired).isEqualTo(expected).hasSizeGreaterThan(1_000);
     }
+
+    /** A watermark that stands still while readings keep moving wake-ups does not let stale entries grow without bound. */
+    @Test
+    void whileTheWatermarkStandsStillStaleEntriesStayBounded() throws Exception {
+        int keys = 1_000;
+        long[] latest = new long[keys];
+        SplittableRandom r = new SplittableRandom(3);
+        int most = 0;
+        for (int move = 0; move < 2_000_000; move++) {
+            int k = r.nextInt(keys);
+            if (latest[k] != 0) {
+                schedule.remove("k" + k, latest[k]);
+            }
+            latest[k] = 10_000 + r.nextInt(1_000_000);
+            schedule.add("k" + k, latest[k]);
+            most = Math.max(most, schedule.entries());
+        }
+        assertThat(most).isLessThanOrEqualTo(2 * keys + WakeSchedule.STALE_SLACK + 1);
+
+        TreeMap<Long, List<String>> expected = new TreeMap<>();
+        for (int k = 0; k < keys; k++) {
+            expected.computeIfAbsent(latest[k], t -> new ArrayList<>()).add("k" + k + "@" + latest[k]);
+        }
+        fireUpTo(Long.MAX_VALUE);
+        assertThat(fired).hasSize(keys);
+        // in time order; keys due at the same time in any order
+        List<Long> times = fired.stream().map(f -> Long.parseLong(f.substring(f.indexOf('@') + 1))).toList();
+        assertThat(times).isSorted();
+        assertThat(fired).containsExactlyInAnyOrderElementsOf(expected.values().stream().flatMap(List::stream).toList());
+        assertThat(schedule.entries()).isZero();
+    }
 }
