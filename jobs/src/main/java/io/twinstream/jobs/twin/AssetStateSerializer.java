@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntToLongFunction;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -286,12 +287,9 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             }
         }
 
+        /** An int as 32 unsigned bits (negative ones take five bytes). */
         void varint(int v) throws IOException {
-            while ((v & ~0x7F) != 0) {
-                out.writeByte((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            out.writeByte(v);
+            varlong(Integer.toUnsignedLong(v));
         }
 
         void varlong(long v) throws IOException {
@@ -443,7 +441,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             if (compact) {
                 tagged(a);
             } else {
-                nonZero(a.length, a, null);
+                nonZero(a.length, i -> Double.doubleToRawLongBits(a[i]));
             }
         }
 
@@ -452,30 +450,26 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 varint(0);
             } else {
                 varint(a.length + 1);
-                nonZero(a.length, null, a);
+                nonZero(a.length, i -> a[i]);
             }
         }
 
-        private void nonZero(int length, double[] doubles, long[] longs) throws IOException {
+        private void nonZero(int length, IntToLongFunction bitsAt) throws IOException {
             for (int base = 0; base < length; base += 8) {
                 int end = Math.min(base + 8, length);
                 int map = 0;
                 for (int i = base; i < end; i++) {
-                    if (bits(doubles, longs, i) != 0) {
+                    if (bitsAt.applyAsLong(i) != 0) {
                         map |= 1 << (i - base);
                     }
                 }
                 out.writeByte(map);
                 for (int i = base; i < end; i++) {
                     if ((map & 1 << (i - base)) != 0) {
-                        out.writeLong(bits(doubles, longs, i));
+                        out.writeLong(bitsAt.applyAsLong(i));
                     }
                 }
             }
-        }
-
-        private static long bits(double[] doubles, long[] longs, int i) {
-            return doubles != null ? Double.doubleToRawLongBits(doubles[i]) : longs[i];
         }
 
         /** Layout 2 arrays: in fours, a byte of 2-bit tags, then the spelled-out bits and references in order. */
@@ -830,14 +824,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             if (compact) {
                 tagged(a);
             } else {
-                for (int base = 0; base < n; base += 8) {
-                    int map = in.readUnsignedByte();
-                    for (int i = base; i < Math.min(base + 8, n); i++) {
-                        if ((map & 1 << (i - base)) != 0) {
-                            a[i] = in.readDouble();
-                        }
-                    }
-                }
+                nonZero(n, (i, bits) -> a[i] = Double.longBitsToDouble(bits));
             }
             return a;
         }
@@ -864,15 +851,24 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 return null;
             }
             long[] a = new long[n];
+            nonZero(n, (i, bits) -> a[i] = bits);
+            return a;
+        }
+
+        private interface Entries {
+            void set(int index, long bits);
+        }
+
+        /** Layout 1 arrays and all long arrays: per 8 entries a bitmap of the non-zero ones, then their bits. */
+        private void nonZero(int n, Entries to) throws IOException {
             for (int base = 0; base < n; base += 8) {
                 int map = in.readUnsignedByte();
                 for (int i = base; i < Math.min(base + 8, n); i++) {
                     if ((map & 1 << (i - base)) != 0) {
-                        a[i] = in.readLong();
+                        to.set(i, in.readLong());
                     }
                 }
             }
-            return a;
         }
 
         int[] ints() throws IOException {
