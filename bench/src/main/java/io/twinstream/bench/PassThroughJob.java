@@ -13,7 +13,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The ceiling the pipeline is measured against: the same Kafka source, deserializer, keyBy and JSON
- * Kafka sink as the pipeline, with nothing in between.
+ * Kafka sink as the pipeline, with nothing in between. Its one output is batched as the pipeline's bulk outputs are
+ * (snapshots and scores, {@code sink.linger}).
  */
 final class PassThroughJob {
     static final String OPERATOR = "pass-through";
@@ -25,7 +26,8 @@ final class PassThroughJob {
                 .map(new ToTelemetry()).name("to-telemetry")
                 .keyBy(new TwinPipeline.ByReadingAsset(), Types.STRING)
                 .map(new Identity()).name(OPERATOR)
-                .sinkTo(io.sink(outputTopic, Telemetry.class, t -> t.assetId().getBytes(StandardCharsets.UTF_8), OPERATOR))
+                .sinkTo(io.sink(outputTopic, Telemetry.class, t -> t.assetId().getBytes(StandardCharsets.UTF_8), OPERATOR,
+                        KafkaPipelineIo.Batching.BULK))
                 .name("pass-through-sink");
     }
 

@@ -117,6 +117,12 @@ public final class PipelineConfig implements Serializable {
                 "stable prefix of the sinks' transactional ids (exactly-once)"),
         TRANSACTION_TIMEOUT("sink.transaction-timeout", "10 min",
                 "Kafka transaction timeout; must exceed the checkpoint interval and stay under the broker's max"),
+        SINK_LINGER("sink.linger", "100 ms",
+                "how long the snapshot and score producers wait to fill a batch: fewer, larger batches cost the "
+                        + "producer and the broker less per record (kafka.properties.linger.ms overrides both lingers)"),
+        SINK_ALERT_LINGER("sink.alert-linger", "10 ms",
+                "how long the alert and dead-letter producers wait to fill a batch: they write few records, and an "
+                        + "alert is wanted at once"),
         POSTGRES_URL("postgres.url", "jdbc:postgresql://localhost:5432/twinstream",
                 "PostgreSQL sink: JDBC URL of the database holding twin_snapshots and alerts"),
         POSTGRES_USER("postgres.user", "twinstream", "PostgreSQL sink: user"),

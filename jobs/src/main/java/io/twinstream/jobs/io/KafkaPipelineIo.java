@@ -73,26 +73,27 @@ public final class KafkaPipelineIo implements PipelineIo {
 
     @Override
     public void snapshots(DataStream<TwinSnapshot> snapshots) {
-        snapshots.sinkTo(sink(config.get(Key.TOPIC_SNAPSHOTS), TwinSnapshot.class, s -> utf8(s.assetId()), "snapshots"))
+        snapshots.sinkTo(sink(config.get(Key.TOPIC_SNAPSHOTS), TwinSnapshot.class, s -> utf8(s.assetId()), "snapshots",
+                        Batching.BULK))
                 .name("snapshot-sink").uid("snapshot-sink");
     }
 
     @Override
     public void deadLetters(DataStream<DeadLetter> deadLetters) {
         deadLetters.sinkTo(sink(config.get(Key.TOPIC_DEAD_LETTER), DeadLetter.class,
-                        d -> d.key() == null ? null : utf8(d.key()), "dead-letters"))
+                        d -> d.key() == null ? null : utf8(d.key()), "dead-letters", Batching.PROMPT))
                 .name("dead-letter-sink").uid("dead-letter-sink");
     }
 
     @Override
     public void scores(DataStream<AnomalyScore> scores) {
-        scores.sinkTo(sink(config.get(Key.TOPIC_SCORES), AnomalyScore.class, s -> utf8(s.assetId()), "scores"))
+        scores.sinkTo(sink(config.get(Key.TOPIC_SCORES), AnomalyScore.class, s -> utf8(s.assetId()), "scores", Batching.BULK))
                 .name("score-sink").uid("score-sink");
     }
 
     @Override
     public void alerts(DataStream<Alert> alerts) {
-        alerts.sinkTo(sink(config.get(Key.TOPIC_ALERTS), Alert.class, a -> utf8(a.alertId()), "alerts"))
+        alerts.sinkTo(sink(config.get(Key.TOPIC_ALERTS), Alert.class, a -> utf8(a.alertId()), "alerts", Batching.PROMPT))
                 .name("alert-sink").uid("alert-sink");
     }
 
@@ -100,26 +101,36 @@ public final class KafkaPipelineIo implements PipelineIo {
      * Producer settings of the sinks unless {@code kafka.properties.} sets them. Kafka's defaults (16 KiB batches,
      * no compression) made the output records' per-batch cost in producer and broker the pipeline's limit: a
      * pipeline that serialised its JSON but did not send it ran at 1.9 times the rate. Measured with
-     * {@code bin/twinstream bench --phases throughput} (README, Performance): from 64k to 84k readings/s; 10 ms
-     * of linger is small against the alert latency targets.
+     * {@code bin/twinstream bench --phases throughput} (README, Performance): from 64k to 84k readings/s. How long a
+     * producer lingers depends on what it writes ({@link Batching}).
      */
     static final Map<String, String> SINK_PRODUCER_DEFAULTS = Map.of(
-            "linger.ms", "10",
             "batch.size", "262144",
             "compression.type", "lz4");
 
-    /** The producer settings of every sink: the {@code kafka.properties.} ones over {@link #SINK_PRODUCER_DEFAULTS}. */
-    Properties producerProperties() {
+    /**
+     * How long a sink's producer waits to fill a batch. Snapshots and scores are bulk: every asset writes one every few
+     * seconds, spread over the topic's partitions, and each batch costs the producer and the broker a request, a
+     * compression frame and a log append whatever its size, so they wait {@code sink.linger}. Alerts and dead letters
+     * are few and an alert is wanted at once, so they wait only {@code sink.alert-linger}: with a long linger a lone
+     * alert would sit out the whole of it.
+     */
+    public enum Batching { BULK, PROMPT }
+
+    /** The producer settings of a sink: the {@code kafka.properties.} ones over {@link #SINK_PRODUCER_DEFAULTS} and the linger. */
+    Properties producerProperties(Batching batching) {
         Properties producer = config.kafkaProperties();
         SINK_PRODUCER_DEFAULTS.forEach(producer::putIfAbsent);
+        producer.putIfAbsent("linger.ms", String.valueOf(config.millis(
+                batching == Batching.BULK ? Key.SINK_LINGER : Key.SINK_ALERT_LINGER)));
         producer.setProperty("transaction.timeout.ms", String.valueOf(config.millis(Key.TRANSACTION_TIMEOUT)));
         return producer;
     }
 
     /** A JSON sink keyed by {@code key}; exactly-once with a stable transactional id per sink if so configured. */
-    public <T> KafkaSink<T> sink(String topic, Class<T> type, SerializationSchema<T> key, String name) {
+    public <T> KafkaSink<T> sink(String topic, Class<T> type, SerializationSchema<T> key, String name, Batching batching) {
         return KafkaSink.<T>builder()
-                .setKafkaProducerConfig(producerProperties())
+                .setKafkaProducerConfig(producerProperties(batching))
                 .setRecordSerializer(new JsonRecordSerializer<>(topic, key, new JsonSerialization<>(type)))
                 .setDeliveryGuarantee(config.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
                 .setTransactionalIdPrefix(config.get(Key.TRANSACTIONAL_ID_PREFIX) + "-" + name)

@@ -3,6 +3,7 @@ package io.twinstream.jobs.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.io.KafkaPipelineIo.Batching;
 import io.twinstream.schemas.AssetModels;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -10,11 +11,25 @@ import org.junit.jupiter.api.Test;
 /** The producer settings every sink gets (the end-to-end tests write through them to the real broker). */
 class KafkaPipelineIoTest {
 
+    private static Properties producer(PipelineConfig config, Batching batching) {
+        return new KafkaPipelineIo(config, AssetModels.builtIn()).producerProperties(batching);
+    }
+
     @Test
     void sinksBatchAndCompressByDefault() {
-        Properties p = new KafkaPipelineIo(PipelineConfig.defaults(), AssetModels.builtIn()).producerProperties();
-        assertThat(p).containsEntry("linger.ms", "10").containsEntry("batch.size", "262144")
+        assertThat(producer(PipelineConfig.defaults(), Batching.BULK)).containsEntry("batch.size", "262144")
                 .containsEntry("compression.type", "lz4").containsEntry("transaction.timeout.ms", "600000");
+    }
+
+    @Test
+    void bulkOutputsLingerLongerThanAlerts() {
+        assertThat(producer(PipelineConfig.defaults(), Batching.BULK)).containsEntry("linger.ms", "100");
+        assertThat(producer(PipelineConfig.defaults(), Batching.PROMPT)).containsEntry("linger.ms", "10");
+        PipelineConfig config = PipelineConfig.defaults()
+                .with(PipelineConfig.Key.SINK_LINGER, "250 ms")
+                .with(PipelineConfig.Key.SINK_ALERT_LINGER, "0 ms");
+        assertThat(producer(config, Batching.BULK)).containsEntry("linger.ms", "250");
+        assertThat(producer(config, Batching.PROMPT)).containsEntry("linger.ms", "0");
     }
 
     @Test
@@ -22,8 +37,9 @@ class KafkaPipelineIoTest {
         PipelineConfig config = PipelineConfig.defaults()
                 .withKafkaProperty("compression.type", "none")
                 .withKafkaProperty("linger.ms", "0");
-        Properties p = new KafkaPipelineIo(config, AssetModels.builtIn()).producerProperties();
-        assertThat(p).containsEntry("compression.type", "none").containsEntry("linger.ms", "0")
-                .containsEntry("batch.size", "262144");
+        for (Batching batching : Batching.values()) {
+            assertThat(producer(config, batching)).containsEntry("compression.type", "none")
+                    .containsEntry("linger.ms", "0").containsEntry("batch.size", "262144");
+        }
     }
 }
