@@ -63,7 +63,7 @@ public final class DerivedNumber extends StdSerializer<Double> {
     }
 
     /** Writes {@code v} rounded to {@link #DIGITS} significant digits into {@code buf}; its length, or -1 if not finite. */
-    static int format(double v, char[] buf) {
+    public static int format(double v, char[] buf) {
         if (!Double.isFinite(v)) {
             return -1;
         }

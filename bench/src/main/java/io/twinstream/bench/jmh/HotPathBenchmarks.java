@@ -19,6 +19,8 @@ import io.twinstream.jobs.twin.TwinLogic;
 import io.twinstream.jobs.twin.TwinSettings;
 import io.twinstream.jobs.twin.TwinState;
 import io.twinstream.schemas.AnomalyScore;
+import io.twinstream.schemas.DerivedNumber;
+import io.twinstream.schemas.SensorScore;
 import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Json;
 import io.twinstream.schemas.Telemetry;
@@ -92,6 +94,9 @@ public class HotPathBenchmarks {
     /** What the pipeline's sinks call: one generator and buffer per sink, reused (the {@code *Json} ones build them per call). */
     private final JsonSerialization<TwinSnapshot> snapshotSchema = new JsonSerialization<>(TwinSnapshot.class);
     private final JsonSerialization<AnomalyScore> scoreSchema = new JsonSerialization<>(AnomalyScore.class);
+    /** The derived numbers the snapshot and the score above write (means, deviations, scores, trends, forecasts). */
+    private double[] derived;
+    private final char[] numberText = new char[32];
 
     @Setup
     public void setUp() throws Exception {
@@ -127,6 +132,18 @@ public class HotPathBenchmarks {
         firstSnapshot = new AlertLogic(models, AlertSettings.from(config)).onSnapshot("pump-1", new AssetAlerts(), first[0], a -> {});
         score = lastScore[0];
         snapshot = lastSnapshot[0].withHealth(1 - score.score(), 0, score.sensors());
+        List<Double> numbers = new ArrayList<>();
+        snapshot.sensors().values().forEach(x -> {
+            numbers.add(x.mean());
+            numbers.add(x.stddev());
+        });
+        for (SensorScore x : score.sensors().values()) {
+            numbers.addAll(List.of(x.score(), x.observed(), x.expected(), x.trendPerHour()));
+            if (x.rulSeconds() != null) {
+                numbers.add(x.rulSeconds());
+            }
+        }
+        derived = numbers.stream().mapToDouble(Double::doubleValue).toArray();
         assetState = new AssetState();
         assetState.twin = t;
         assetState.scoring = s;
@@ -205,6 +222,16 @@ public class HotPathBenchmarks {
     @Benchmark
     public byte[] scoreJson() throws Exception {
         return scoreWriter.writeValueAsBytes(score);
+    }
+
+    /** Formats each of {@link #derived} as the output writers do; the time is for all of them (about 35). */
+    @Benchmark
+    public int derivedNumbers() {
+        int length = 0;
+        for (double v : derived) {
+            length += DerivedNumber.format(v, numberText);
+        }
+        return length;
     }
 
     @Benchmark
