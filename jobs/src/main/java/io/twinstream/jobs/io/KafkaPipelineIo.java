@@ -111,9 +111,10 @@ public final class KafkaPipelineIo implements PipelineIo {
     /**
      * How long a sink's producer waits to fill a batch. Snapshots and scores are bulk: every asset writes one every few
      * seconds, spread over the topic's partitions, and each batch costs the producer and the broker a request, a
-     * compression frame and a log append whatever its size, so they wait {@code sink.linger}. Alerts and dead letters
-     * are few and an alert is wanted at once, so they wait only {@code sink.alert-linger}: with a long linger a lone
-     * alert would sit out the whole of it.
+     * compression frame and a log append whatever its size, so they wait {@code sink.linger} (at 100 ms instead of 10 the
+     * pipeline's producer and broker threads took 1 to 1.8 µs less per reading; README, Performance, Batching by
+     * output). Alerts and dead letters are few and an alert is wanted at once, so they wait only
+     * {@code sink.alert-linger}: with a long linger a lone alert would sit out the whole of it.
      */
     public enum Batching { BULK, PROMPT }
 
