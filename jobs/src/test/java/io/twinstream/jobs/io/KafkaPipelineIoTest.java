@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.io.KafkaPipelineIo.Batching;
 import io.twinstream.schemas.AssetModels;
+import io.twinstream.jobs.TwinPipeline;
+import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.SinkTransformation;
 import org.junit.jupiter.api.Test;
 
 /** The producer settings every sink gets (the end-to-end tests write through them to the real broker). */
@@ -41,5 +49,25 @@ class KafkaPipelineIoTest {
             assertThat(producer(config, batching)).containsEntry("compression.type", "none")
                     .containsEntry("linger.ms", "0").containsEntry("batch.size", "262144");
         }
+    }
+
+    /** The pipeline as built: each sink's producer lingers as its output needs (the bulk ones long, alerts briefly). */
+    @Test
+    void thePipelinesSinksLingerByWhatTheyWrite() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        PipelineConfig config = PipelineConfig.defaults();
+        TwinPipeline.build(env, config, AssetModels.builtIn(), new KafkaPipelineIo(config, AssetModels.builtIn()));
+        // the connector keeps a sink's producer settings to itself but for this test-only accessor
+        Method producerConfig = KafkaSink.class.getDeclaredMethod("getKafkaProducerConfig");
+        producerConfig.setAccessible(true);
+        Map<String, Object> lingerBySink = new TreeMap<>();
+        for (var t : env.getTransformations()) {
+            if (t instanceof SinkTransformation<?, ?> sink) {
+                Sink<?> kafka = sink.getSink();
+                lingerBySink.put(t.getName(), ((Properties) producerConfig.invoke(kafka)).get("linger.ms"));
+            }
+        }
+        assertThat(lingerBySink).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                "alert-sink", "10", "dead-letter-sink", "10", "score-sink", "100", "snapshot-sink", "100")));
     }
 }
