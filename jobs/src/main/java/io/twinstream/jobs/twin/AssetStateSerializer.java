@@ -90,9 +90,10 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     @Override
     public AssetState copy(AssetState from) {
         try {
-            DataOutputSerializer out = new DataOutputSerializer(1024);
-            new Writer(out, layout).value(from);
-            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+            DataOutputSerializer out = encode(from);
+            AssetState copy = deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+            releaseLargeBuffer();
+            return copy;
         } catch (IOException e) {
             throw new IllegalStateException("cannot copy an asset state", e);
         }
@@ -110,16 +111,26 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
     @Override
     public void serialize(AssetState s, DataOutputView target) throws IOException {
+        DataOutputSerializer out = encode(s);
+        target.write(out.getSharedBuffer(), 0, out.length());
+        releaseLargeBuffer();
+    }
+
+    /** {@code s} encoded into this serializer's buffer, whose writer keeps its tables from value to value. */
+    private DataOutputSerializer encode(AssetState s) throws IOException {
         if (buffer == null) {
             buffer = new DataOutputSerializer(4096);
             writer = new Writer(buffer, layout);
         }
-        DataOutputSerializer out = buffer;
-        out.clear();
+        buffer.clear();
         writer.value(s);
-        target.write(out.getSharedBuffer(), 0, out.length());
-        if (out.getSharedBuffer().length > 1 << 20) {
-            buffer = null; // one unusually large value does not keep its buffer alive
+        return buffer;
+    }
+
+    /** One unusually large value does not keep its buffer alive. */
+    private void releaseLargeBuffer() {
+        if (buffer.getSharedBuffer().length > 1 << 20) {
+            buffer = null;
         }
     }
 
