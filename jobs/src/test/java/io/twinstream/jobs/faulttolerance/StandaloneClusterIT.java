@@ -188,17 +188,26 @@ class StandaloneClusterIT {
     }
 
     JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ok(path, send(path));
+    }
+
+    private static JsonNode ok(String path, HttpResponse<String> r) throws Exception {
         assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
         return Json.MAPPER.readTree(r.body());
+    }
+
+    private HttpResponse<String> send(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(rest + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     void awaitTaskManagers(int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (get("/taskmanagers").path("taskmanagers").size() >= n) {
+                HttpResponse<String> r = send("/taskmanagers");
+                // 503 while the JobManager's REST endpoint waits for its leader election ("Service temporarily
+                // unavailable due to an ongoing leader election"); any other answer but 200 fails as in get()
+                if (r.statusCode() != 503 && ok("/taskmanagers", r).path("taskmanagers").size() >= n) {
                     return;
                 }
             } catch (java.io.IOException notYetUp) {
