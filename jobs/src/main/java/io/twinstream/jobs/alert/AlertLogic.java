@@ -44,7 +44,11 @@ public final class AlertLogic implements Serializable {
         this.settings = settings;
     }
 
-    public void onScore(String asset, AssetAlerts s, AnomalyScore score, Consumer<Alert> out) {
+    /**
+     * Follows one window score; returns true when an incident has just resolved because it lasted past the
+     * re-baseline time, so the caller re-learns the asset's baseline ({@code Scoring.follow}).
+     */
+    public boolean onScore(String asset, AssetAlerts s, AnomalyScore score, Consumer<Alert> out) {
         s.assetType = score.assetType();
         s.siteId = score.siteId();
         s.health = 1 - score.score();
@@ -71,6 +75,15 @@ public final class AlertLogic implements Serializable {
             }
         } else {
             Severity severity = severity(score);
+            if (score.windowEnd() - s.anomalyStart >= settings.rebaselineAfterMs()) {
+                out.accept(anomaly(asset, s, AlertState.RESOLVED, score, score.windowEnd(), "the new normal: away from "
+                        + "the old baseline for " + java.time.Duration.ofMillis(settings.rebaselineAfterMs())
+                        + ", the baseline is learned again from here"));
+                s.anomalyId = null;
+                s.anomalySeverity = null;
+                s.highStreak = 0;
+                return true;
+            }
             if (severity.compareTo(s.anomalySeverity) > 0) {
                 s.anomalySeverity = severity;
                 out.accept(anomaly(asset, s, AlertState.UPDATED, score, null));
@@ -80,6 +93,7 @@ public final class AlertLogic implements Serializable {
                 s.anomalySeverity = null;
             }
         }
+        return false;
     }
 
     /** Tracks the twin (current values, liveness) and returns the snapshot with the asset's health attached. */
@@ -107,10 +121,14 @@ public final class AlertLogic implements Serializable {
     }
 
     private Alert anomaly(String asset, AssetAlerts s, AlertState state, AnomalyScore score, Long resolvedAt) {
-        String reason = state == AlertState.RESOLVED
+        return anomaly(asset, s, state, score, resolvedAt, state == AlertState.RESOLVED
                 ? "back to normal: asset score " + fmt(score.score()) + " below " + fmt(settings.resolveScore())
                         + " for " + settings.resolveWindows() + " windows"
-                : describe(s.assetType, score);
+                : describe(s.assetType, score));
+    }
+
+    private Alert anomaly(String asset, AssetAlerts s, AlertState state, AnomalyScore score, Long resolvedAt,
+            String reason) {
         return new Alert(SchemaVersions.ALERT, s.anomalyId, asset, s.assetType, s.siteId, AlertKind.ANOMALY, state,
                 s.anomalySeverity, score.sensor(), score.detector(), score.score(), score.observed(),
                 score.expected(), reason, s.anomalyStart, score.windowEnd(), resolvedAt, Map.copyOf(s.currentValues));

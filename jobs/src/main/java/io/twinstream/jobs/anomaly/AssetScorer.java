@@ -39,6 +39,8 @@ public final class AssetScorer implements Serializable {
     private static final double STUCK_SCORE_AT_DETECTION = 0.75;
     /** A sensor that repeats its value this often is naturally constant and never called stuck. */
     private static final double NATURALLY_CONSTANT = 0.999;
+    /** A run of identical values is a freeze only past this many times the longest run seen in normal operation. */
+    private static final int LONGEST_RUN_MARGIN = 1;
     /** Repeat rates are averaged over at most this many readings. */
     private static final int REPEAT_MEMORY = 2000;
 
@@ -101,14 +103,17 @@ public final class AssetScorer implements Serializable {
      * @param values one value per sensor of the state, NaN where the reading lacks the sensor
      * @param min    valid range per sensor, NaN where unknown
      * @param max    valid range per sensor, NaN where unknown
-     * @return one result per sensor: null where the reading lacks the sensor, score 0 while warming up
+     * @return per sensor its result, and the reading's surprise
      */
-    public SensorResult[] score(ScoringState s, long timestamp, double[] values, double[] min, double[] max) {
+    public Scores score(ScoringState s, long timestamp, double[] values, double[] min, double[] max) {
         int n = s.sensors.length;
         SensorResult[] results = new SensorResult[n];
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = !Double.isNaN(values[i]) ? values[i] : !Double.isNaN(s.last[i]) ? s.last[i] : s.mean[i];
+        }
+        if (s.longestRun == null) {
+            s.longestRun = new int[n];
         }
         boolean first = s.samples == 0;
         s.samples++;
@@ -159,8 +164,58 @@ public final class AssetScorer implements Serializable {
             results[j] = r;
             worst = Math.max(worst, r.score());
         }
+            double surprise = surprise(s, timestamp, values, results, min, max);
         learn(s, timestamp, values, x, predictions, distance, motion, worst >= settings.freezeScore());
-        return results;
+        return new Scores(results, surprise);
+    }
+
+    /**
+     * One reading's scores: per sensor the condition (null where the reading lacks the sensor, 0 while warming up),
+     * and the reading's calibrated surprise, its {@code anomaly_score}.
+     */
+    public record Scores(SensorResult[] sensors, double surprise) {}
+
+    /**
+     * The reading's calibrated surprise ({@link Surprise}): 1 - the smallest tail probability over its sensors,
+     * Bonferroni-corrected for their number. A value leaving its physical range and a sensor the moment it becomes
+     * stuck are news too: the first with probability 0, the second with the stuck detector's false-alarm
+     * probability. Both stay conditions (window scores, alerts) while they last, but are news only once.
+     */
+    private double surprise(ScoringState s, long timestamp, double[] values, SensorResult[] results, double[] min,
+            double[] max) {
+        int n = s.sensors.length;
+        if (s.surprise == null) {
+            s.surprise = Surprise.newState(n);
+        }
+        long span = timestamp - s.trendOrigin;
+        if (s.season == null && span >= Seasonality.START_AFTER_MS) {
+            s.season = Seasonality.newState(n);
+        }
+        long dt = s.lastTimestamp == Long.MIN_VALUE ? 0 : Math.max(0, timestamp - s.lastTimestamp);
+        double smallest = 1;
+        int present = 0;
+        for (int j = 0; j < n; j++) {
+            double v = values[j];
+            if (Double.isNaN(v)) {
+                continue;
+            }
+            present++;
+            double offset = Seasonality.offset(s.season, j, timestamp, span);
+            double p = Surprise.tailProbability(s.surprise, j, v - offset, settings.surpriseMemory(),
+                    settings.surpriseWarmup());
+            if (s.season != null) {
+                Seasonality.learn(s.season, j, v, timestamp, dt);
+            }
+            SensorResult r = results[j];
+            if (r != null && r.detector() == Detector.RANGE && !Double.isNaN(s.last[j])
+                    && s.last[j] >= min[j] && s.last[j] <= max[j]) {
+                p = 0;
+            } else if (r != null && r.detector() == Detector.STUCK && r.score() == STUCK_SCORE_AT_DETECTION) {
+                p = Math.min(p, settings.stuckFalseAlarmProbability());
+            }
+            smallest = Math.min(smallest, p);
+        }
+        return 1 - Surprise.combine(smallest, present);
     }
 
     /**
@@ -333,6 +388,9 @@ public final class AssetScorer implements Serializable {
         }
         double required = p <= 0 ? settings.stuckMinRun()
                 : Math.max(settings.stuckMinRun(), Math.ceil(Math.log(settings.stuckFalseAlarmProbability()) / Math.log(p)));
+        // runs of a quantised sensor come in bursts, not independently: a plateau as long as one seen in normal
+        // operation, or up to twice as long, is not a freeze
+        required = Math.max(required, LONGEST_RUN_MARGIN * s.longestRun[j] + 1);
         int run = s.repeatRun[j];
         if (run < required) {
             return 0;
@@ -346,7 +404,8 @@ public final class AssetScorer implements Serializable {
         long dt = s.lastTimestamp == Long.MIN_VALUE ? 0 : Math.max(0, timestamp - s.lastTimestamp);
         double w = weight(s, dt, settings.baselineTimeConstantMs());
         double wTrend = weight(s, dt, settings.trendTimeConstantMs());
-        double learnShare = anomalous ? ANOMALOUS_LEARNING_SHARE : 1;
+        double learnShare = s.baselineHeld ? 0 : anomalous ? ANOMALOUS_LEARNING_SHARE : 1;
+        anomalous |= s.baselineHeld;
 
         if (s.samples > 1) {
             double wl = w * learnShare;
@@ -376,6 +435,7 @@ public final class AssetScorer implements Serializable {
                 }
                 if (!anomalous && s.samples > 1) {
                     double repeat = s.repeatRun[j] > 1 ? 1 : 0;
+                    s.longestRun[j] = Math.max(s.longestRun[j], s.repeatRun[j]);
                     s.repeatProbability[j] += (repeat - s.repeatProbability[j]) / Math.min(s.samples, REPEAT_MEMORY);
                 }
             }
@@ -408,6 +468,20 @@ public final class AssetScorer implements Serializable {
             }
         }
         s.lastTimestamp = Math.max(s.lastTimestamp, timestamp);
+    }
+
+    /**
+     * The asset's present is its new normal: the baseline's mean moves to the latest values and the drift detector
+     * starts again; the covariance and the usual sizes of residuals stay, as the relations between sensors do.
+     */
+    public void rebaseline(ScoringState s) {
+        for (int j = 0; j < s.sensors.length; j++) {
+            if (!Double.isNaN(s.last[j])) {
+                s.mean[j] = s.last[j];
+            }
+            s.shift[j] = 0;
+        }
+        s.baselineHeld = false;
     }
 
     /** Exponential forgetting over {@code tauMs}; a plain running average while the asset warms up. */

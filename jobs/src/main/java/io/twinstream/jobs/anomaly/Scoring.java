@@ -23,6 +23,9 @@ import java.util.function.Consumer;
 public final class Scoring implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** A baseline is held for an incident only once it has seen this many times the warm-up. */
+    static final int BASELINE_MATURITY = 3;
+
     private final AssetModels models;
     private final AssetScorer scorer;
 
@@ -35,8 +38,11 @@ public final class Scoring implements Serializable {
         return scorer.settings();
     }
 
-    /** What scoring one reading did. */
-    public record Scored(double score, SlidingPanes.Added added, long paneEnd) {}
+    /**
+     * What scoring one reading did: its highest sensor score (the condition, which the windows and alerts follow),
+     * its calibrated surprise (anomaly_score, {@link Surprise}), and where it went in the windows.
+     */
+    public record Scored(double score, double surprise, SlidingPanes.Added added, long paneEnd) {}
 
     /** Scores a reading, learns from it and keeps it in its window pane. */
     public Scored score(ScoringState s, Telemetry t) {
@@ -54,7 +60,8 @@ public final class Scoring implements Serializable {
             min[i] = spec == null ? Double.NaN : spec.min();
             max[i] = spec == null ? Double.NaN : spec.max();
         }
-        SensorResult[] results = scorer.score(s, t.timestamp(), values, min, max);
+        AssetScorer.Scores scores = scorer.score(s, t.timestamp(), values, min, max);
+        SensorResult[] results = scores.sensors();
         double worst = 0;
         for (SensorResult r : results) {
             if (r != null) {
@@ -66,13 +73,26 @@ public final class Scoring implements Serializable {
         SlidingPanes.Added added = SlidingPanes.add(s, paneEnd, settings.windowSizeMs(), settings.windowSlideMs(),
                 results);
         s.newest = Math.max(s.newest, t.timestamp());
-        return new Scored(worst, added, paneEnd);
+        return new Scored(worst, scores.surprise(), added, paneEnd);
     }
 
     /** The model's spec of sensor i; a state made from the model lists its sensors in the model's order. */
     private static SensorSpec spec(AssetModel model, String[] sensors, int i) {
         java.util.List<SensorSpec> specs = model.sensors();
         return i < specs.size() && specs.get(i).name().equals(sensors[i]) ? specs.get(i) : model.sensor(sensors[i]);
+    }
+
+    /**
+     * Keeps the asset's baseline as it was while an anomaly incident is open (the condition is measured against the
+     * normal from before it, so a fault held for minutes stays one open incident and is not learned as normal), and
+     * learns it again from the current readings when the incident became the new normal.
+     */
+    public void follow(ScoringState s, boolean incidentOpen, boolean rebaseline) {
+        // a young baseline is not held: an incident in its first readings says more about the baseline than the asset
+        s.baselineHeld = incidentOpen && s.samples > BASELINE_MATURITY * settings().warmupSamples();
+        if (rebaseline) {
+            scorer.rebaseline(s);
+        }
     }
 
     public ScoringState newState(Telemetry first) {

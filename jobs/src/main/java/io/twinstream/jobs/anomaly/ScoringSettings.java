@@ -29,6 +29,8 @@ import java.io.Serializable;
  *                            repeat rate, to call it stuck
  * @param stuckMinRun         never call fewer identical readings in a row stuck
  * @param freezeScore         a reading scoring at least this barely moves the baseline (so a fault is not learned)
+ * @param surpriseMemory      readings over which each sensor's surprise calibration is averaged ({@link Surprise})
+ * @param surpriseWarmup      readings of a sensor before its surprise is scored
  * @param trendTimeConstantMs memory of the trend estimate behind remaining useful life
  * @param rulHorizonMs        remaining useful life is reported only when below this
  * @param rulMinFit           ... and when the linear trend explains at least this share of the variance
@@ -52,6 +54,8 @@ public record ScoringSettings(
         double stuckFalseAlarmProbability,
         int stuckMinRun,
         double freezeScore,
+        int surpriseMemory,
+        int surpriseWarmup,
         long trendTimeConstantMs,
         long rulHorizonMs,
         double rulMinFit,
@@ -94,7 +98,8 @@ public record ScoringSettings(
                 c.decimal(Key.EXTRAPOLATION_ALLOWANCE), c.decimal(Key.TRANSIENT_ALLOWANCE),
                 c.millis(Key.SHIFT_TIME_CONSTANT), c.decimal(Key.SHIFT_Z_LOW), c.decimal(Key.SHIFT_Z_HIGH),
                 c.decimal(Key.STUCK_FALSE_ALARM_PROBABILITY), c.integer(Key.STUCK_MIN_RUN),
-                c.decimal(Key.FREEZE_SCORE), c.millis(Key.TREND_TIME_CONSTANT), c.millis(Key.RUL_HORIZON),
+                c.decimal(Key.FREEZE_SCORE), c.integer(Key.SURPRISE_MEMORY),
+                c.integer(Key.SURPRISE_WARMUP), c.millis(Key.TREND_TIME_CONSTANT), c.millis(Key.RUL_HORIZON),
                 c.decimal(Key.RUL_MIN_FIT), c.flag(Key.WINDOW_STAGGER));
     }
 }

@@ -10,6 +10,8 @@ public class ScoringState {
     public String siteId;
     public String[] sensors;
     public long samples;
+    /** An anomaly incident is open: the baseline (mean, covariance, usual sizes) is kept as it was before it. */
+    public boolean baselineHeld;
     public long lastTimestamp = Long.MIN_VALUE;
     /** Last value of each sensor (carried forward when a reading lacks it). */
     public double[] last;
@@ -30,6 +32,13 @@ public class ScoringState {
     // Stuck detection
     public int[] repeatRun;
     public double[] repeatProbability;
+    /** Longest run of identical values seen in normal operation. */
+    public int[] longestRun;
+
+    /** Per sensor {@link Surprise#STRIDE} numbers: predictors, their error scales, the calibrated tail. */
+    public double[] surprise;
+    /** Per sensor {@link Seasonality#STRIDE} numbers, or null while the series spans less than half a day. */
+    public double[] season;
 
     // Trend (level against time), for remaining useful life
     public long trendOrigin;

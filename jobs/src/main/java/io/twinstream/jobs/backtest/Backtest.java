@@ -1,125 +1,129 @@
 package io.twinstream.jobs.backtest;
 
-import io.twinstream.jobs.TwinPipeline;
-import io.twinstream.jobs.anomaly.AnomalyScoringFunction;
-import io.twinstream.jobs.anomaly.SampleScore;
+import io.twinstream.jobs.alert.AlertLogic;
+import io.twinstream.jobs.alert.AlertSettings;
+import io.twinstream.jobs.anomaly.Scoring;
 import io.twinstream.jobs.anomaly.ScoringSettings;
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.schemas.AssetModels;
-import io.twinstream.schemas.Telemetry;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.enumerate.NonSplittingRecursiveEnumerator;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The pipeline's anomaly scoring as a bounded Flink job over a directory tree of CSV files
- * ({@code timestamp,value}; each file one independent series). Writes the same tree with a third
- * column {@code anomaly_score} in [0, 1], one row per input row. The score of row t uses rows up
- * to t only, and every series is scored with the same settings (nothing is tuned per file).
+ * The pipeline's anomaly scoring and alert lifecycle over a directory tree of CSV files, each file one asset (a
+ * timestamp column and one or more value columns: {@link CsvTable}). Writes the same tree, every input line followed
+ * by {@code anomaly_score} (the reading's calibrated surprise, in [0, 1]) and {@code incident} (1 while an anomaly
+ * incident is open on the row, else 0). The score of row t uses rows up to t only, and every file is scored with the
+ * same settings (nothing is tuned per file).
  *
- * <pre>twinstream backtest --input DIR --output DIR [--anomaly.* value ...]</pre>
+ * <p>Each file runs through {@link SeriesRun}: the {@link Scoring} and {@link AlertLogic} that the pipeline's keyed
+ * operator calls, without a Flink job around them (files are independent, so they are scored in parallel threads).
+ *
+ * <pre>twinstream backtest --input DIR --output DIR [--label-column NAME] [--exclude-columns A,B] [--anomaly.* value ...]</pre>
  */
 public final class Backtest {
 
-    /** Per series, how many rows were scored. */
-    public static Map<String, Integer> run(Path input, Path output, PipelineConfig config) throws Exception {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(input)) {
-            files = walk.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".csv")).sorted().toList();
-        }
-        if (files.isEmpty()) {
-            throw new IllegalArgumentException("no .csv files under " + input);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(TwinPipeline.flinkConfiguration(config.with(PipelineConfig.Key.CHECKPOINT_INTERVAL, "0 s")
-                .with(PipelineConfig.Key.DELIVERY_GUARANTEE, "at-least-once")));
-        org.apache.flink.core.fs.Path root = new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri());
-        FileSource<Telemetry> source = FileSource.forBulkFileFormat(new CsvSeriesFormat(root), root)
-                .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(
-                        p -> !p.getName().startsWith(".") && !p.getName().startsWith("_")
-                                && (p.getName().endsWith(".csv") || !p.getName().contains("."))))
-                .build();
-        var scored = env.fromSource(source, WatermarkStrategy.noWatermarks(), "csv-series")
-                .keyBy(new TwinPipeline.ByReadingAsset(), Types.STRING)
-                .process(new AnomalyScoringFunction(AssetModels.builtIn(), ScoringSettings.from(config), true))
-                .name("anomaly-scoring");
+    private Backtest() {}
 
-        Map<String, Map<Long, Double>> scores = new HashMap<>();
-        try (CloseableIterator<SampleScore> it = scored.getSideOutput(AnomalyScoringFunction.SAMPLE_SCORES)
-                .executeAndCollect("twinstream-backtest")) {
-            while (it.hasNext()) {
-                SampleScore s = it.next();
-                scores.computeIfAbsent(s.assetId(), k -> new HashMap<>()).put(s.seq(), s.score());
-            }
+    /** Per file (its path under the input), how many rows were scored. */
+    public static Map<String, Integer> run(Path input, Path output, String labelColumn, Set<String> excluded,
+            PipelineConfig config) throws IOException {
+        List<Path> files = EvaluateCsv.csvFiles(input);
+        Scoring scoring = new Scoring(AssetModels.builtIn(), ScoringSettings.from(config));
+        AlertLogic alerting = new AlertLogic(AssetModels.builtIn(), AlertSettings.from(config));
+        Map<String, Integer> rows = new ConcurrentHashMap<>();
+        try {
+            files.parallelStream().forEach(f -> {
+                try {
+                    String id = input.relativize(f).toString();
+                    CsvTable table = CsvTable.read(f, labelColumn, excluded);
+                    write(table, SeriesRun.run(id, table, scoring, alerting), output.resolve(id));
+                    rows.put(id, table.rows());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        Map<String, Integer> rows = new LinkedHashMap<>();
-        String rootPath = root.toUri().getPath();
-        for (Path file : files) {
-            String id = CsvSeriesFormat.seriesId(rootPath, file.toAbsolutePath().toUri().getPath());
-            Path target = output.resolve(input.relativize(file));
-            rows.put(id, write(file, target, scores.getOrDefault(id, Map.of())));
-        }
-        return rows;
+        Map<String, Integer> ordered = new LinkedHashMap<>();
+        files.forEach(f -> ordered.put(input.relativize(f).toString(), rows.get(input.relativize(f).toString())));
+        return ordered;
     }
 
-    /** Copies every input row and appends its score. */
-    private static int write(Path in, Path out, Map<Long, Double> scores) throws IOException {
-        Files.createDirectories(out.getParent());
-        List<String> lines = Files.readAllLines(in, StandardCharsets.UTF_8);
-        int row = 0;
+    public static Map<String, Integer> run(Path input, Path output, PipelineConfig config) throws IOException {
+        return run(input, output, null, Set.of(), config);
+    }
+
+    /** Copies every input line and appends its score and incident flag. */
+    static void write(CsvTable table, SeriesRun.Result result, Path out) throws IOException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        String sep = table.separator();
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            w.write(CsvSeries.OUTPUT_HEADER);
+            w.write(table.header() + sep + "anomaly_score" + sep + "incident");
             w.newLine();
-            for (String line : lines.subList(1, lines.size())) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                Double score = scores.get((long) row);
-                if (score == null) {
-                    throw new IllegalStateException(in + ": row " + row + " was not scored");
-                }
-                w.write(line.strip());
-                w.write(String.format(Locale.ROOT, ",%.6f", score));
+            for (int r = 0; r < table.rows(); r++) {
+                w.write(table.lines().get(r));
+                w.write(String.format(Locale.ROOT, "%s%.6f%s%d", sep, result.scores()[r], sep,
+                        result.incident()[r] ? 1 : 0));
                 w.newLine();
-                row++;
             }
         }
-        return row;
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
         Path input = null;
         Path output = null;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--input" -> input = Path.of(args[i + 1]);
-                case "--output" -> output = Path.of(args[i + 1]);
-                default -> settings.put(args[i].substring(2), args[i + 1]);
+        String label = null;
+        Set<String> excluded = new LinkedHashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println(USAGE);
+                return;
+            }
+            if (i + 1 >= args.length || !a.startsWith("--")) {
+                fail(a.startsWith("--") ? "option " + a + " needs a value" : "unexpected argument '" + a + "'");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--input" -> input = Path.of(v);
+                case "--output" -> output = Path.of(v);
+                case "--label-column" -> label = v;
+                case "--exclude-columns" -> excluded.addAll(List.of(v.split(",")));
+                default -> settings.put(a.substring(2), v);
             }
         }
         if (input == null || output == null) {
-            System.err.println("usage: twinstream backtest --input DIR --output DIR [--anomaly.<setting> value ...]");
-            System.exit(2);
+            fail("--input DIR and --output DIR are required");
         }
-        Map<String, Integer> rows = run(input, output, PipelineConfig.of(settings));
-        rows.forEach((series, n) -> System.out.println(series + ": " + n + " rows scored"));
-        System.out.println("wrote " + rows.size() + " files under " + output);
+        try {
+            Map<String, Integer> rows = run(input, output, label, excluded, PipelineConfig.of(settings));
+            rows.forEach((series, n) -> System.out.println(series + ": " + n + " rows scored"));
+            System.out.println("wrote " + rows.size() + " files under " + output);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+        }
     }
 
-    private Backtest() {}
+    static final String USAGE = "usage: twinstream backtest --input DIR --output DIR [--label-column NAME] "
+            + "[--exclude-columns A,B] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
+
+    private static void fail(String message) {
+        System.err.println("twinstream backtest: " + message);
+        System.err.println(USAGE);
+        System.exit(2);
+    }
 }

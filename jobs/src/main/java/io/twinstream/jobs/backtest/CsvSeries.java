@@ -7,22 +7,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** The backtest's CSV dialect: header {@code timestamp,value}; one reading per row. */
+/** The backtest's CSV cells: timestamps and values ({@link CsvTable} reads the files). */
 public final class CsvSeries {
-    public static final String HEADER = "timestamp,value";
-    public static final String OUTPUT_HEADER = "timestamp,value,anomaly_score";
-    /** The sensor name a series' values are scored under. */
-    public static final String SENSOR = "value";
     /** The asset type of a series: unknown to the model registry, so it is scored without a physical range. */
     public static final String ASSET_TYPE = "SERIES";
 
     private static final DateTimeFormatter SPACE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private CsvSeries() {}
-
-    public static boolean isHeader(String line) {
-        return line.trim().replace(" ", "").equalsIgnoreCase(HEADER);
-    }
 
     /**
      * Epoch milliseconds of an ISO-8601 timestamp (with or without offset; without means UTC) or of

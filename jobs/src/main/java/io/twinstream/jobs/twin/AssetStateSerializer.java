@@ -38,7 +38,9 @@ import org.apache.flink.types.StringValue;
  * of its readings up to nine times (the twin's last value, mean, minimum and maximum, the scorer's last values,
  * baseline and range, the alerting stage's current values), and with a million assets every value passes through
  * RocksDB's memtables, flushes, compactions and checkpoint uploads, whose work grows with its bytes (README,
- * Performance). Layout 1 is the same fields with fixed-width numbers; state written with it is read and migrated.
+ * Performance). Layout 1 is the same fields with fixed-width numbers; layout 3 adds the scorer's calibrated surprise,
+ * seasonal profile, longest normal runs and held-baseline flag. State written with an older layout is read and
+ * migrated.
  *
  * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
  * migrates the state ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added
@@ -47,7 +49,7 @@ import org.apache.flink.types.StringValue;
 public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     private static final long serialVersionUID = 1L;
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     /** The layout this serializer reads and writes: {@link #VERSION}, or 1 to read state written before it. */
     private final int layout;
@@ -65,7 +67,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
     /** A serializer of one layout: restores read state written in layout 1 with one; benchmarks compare them. */
     public AssetStateSerializer(int layout) {
-        if (layout != 1 && layout != VERSION) {
+        if (layout < 1 || layout > VERSION) {
             throw new IllegalArgumentException("unknown asset state layout version " + layout);
         }
         this.layout = layout;
@@ -189,7 +191,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
         @Override
         public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
-            if (readVersion != 1 && readVersion != VERSION) {
+            if (readVersion < 1 || readVersion > VERSION) {
                 throw new IOException("unknown asset state layout version " + readVersion);
             }
             layout = readVersion;
@@ -246,6 +248,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
 
         final DataOutputSerializer out;
         final boolean compact;
+        final int layout;
         String[] strings = new String[16];
         int count;
         long base;
@@ -259,6 +262,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
         Writer(DataOutputSerializer out, int layout) {
             this.out = out;
             this.compact = layout >= 2;
+            this.layout = layout;
             numberBits = compact ? new long[TABLE] : null;
             numberIndex = compact ? new int[TABLE] : null;
             numberGeneration = compact ? new int[TABLE] : null;
@@ -627,6 +631,12 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             doubles(s.paneObserved);
             doubles(s.paneExpected);
             ints(s.paneSamples);
+            if (layout >= 3) {
+                doubles(s.surprise);
+                doubles(s.season);
+                ints(s.longestRun);
+                out.writeBoolean(s.baselineHeld);
+            }
         }
 
         void alerts(AssetAlerts a) throws IOException {
@@ -688,6 +698,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     private static final class Reader {
         final DataInputView in;
         final boolean compact;
+        final int layout;
         final List<String> strings = new ArrayList<>();
         long base;
         long[] numbers = new long[32];
@@ -696,6 +707,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
         Reader(DataInputView in, int layout) {
             this.in = in;
             this.compact = layout >= 2;
+            this.layout = layout;
         }
 
         AssetState value() throws IOException {
@@ -990,6 +1002,12 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             s.paneObserved = doubles();
             s.paneExpected = doubles();
             s.paneSamples = ints();
+            if (layout >= 3) { // before layout 3 these start empty: the scorer creates them as it needs them
+                s.surprise = doubles();
+                s.season = doubles();
+                s.longestRun = ints();
+                s.baselineHeld = in.readBoolean();
+            }
             return s;
         }
 

@@ -349,7 +349,8 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     private void emitScore(Emitter e, AnomalyScore score) {
         e.ctx().output(SCORES, score);
-        alerting.onScore(e.asset(), e.st().alerts, score, alert -> emitAlert(e, alert));
+        boolean rebaseline = alerting.onScore(e.asset(), e.st().alerts, score, alert -> emitAlert(e, alert));
+        scoring.follow(e.st().scoring, e.st().alerts.anomalyId != null, rebaseline);
     }
 
     private void emitAlert(Emitter e, Alert alert) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** The alert state machine. Raise after 2 windows >= 0.5, resolve after 3 windows < 0.2, critical at 0.9. */
 class AlertLogicTest {
-    static final AlertSettings SETTINGS = new AlertSettings(0.5, 2, 0.2, 3, 0.9);
+    static final AlertSettings SETTINGS = new AlertSettings(0.5, 2, 0.2, 3, 0.9, 7_200_000L);
     static final String PUMP = "pump-1";
 
     final AlertLogic logic = new AlertLogic(AssetModels.builtIn(), SETTINGS);

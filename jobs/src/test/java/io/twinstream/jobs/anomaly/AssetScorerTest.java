@@ -75,7 +75,7 @@ class AssetScorerTest {
             for (int i = 0; i < sensors.length; i++) {
                 values[i] = t.readings().get(sensors[i]);
             }
-            SensorResult[] results = scorer.score(state, t.timestamp(), values, min, max);
+            SensorResult[] results = scorer.score(state, t.timestamp(), values, min, max).sensors();
             double worst = 0;
             for (SensorResult r : results) {
                 worst = Math.max(worst, r.score());
@@ -226,11 +226,12 @@ class AssetScorerTest {
                 values[i] = v == null ? Double.NaN : v;
             }
             AssetScorer mine = scorers.computeIfAbsent(t.assetId(), k -> new AssetScorer(SETTINGS));
-            SensorResult[] expected = mine.score(own.computeIfAbsent(t.assetId(), k -> mine.newState(sensors)),
+            AssetScorer.Scores expected = mine.score(own.computeIfAbsent(t.assetId(), k -> mine.newState(sensors)),
                     t.timestamp(), values.clone(), min, max);
-            SensorResult[] actual = sharedScorer.score(
+            AssetScorer.Scores actual = sharedScorer.score(
                     shared.computeIfAbsent(t.assetId(), k -> sharedScorer.newState(sensors)), t.timestamp(), values, min, max);
-            assertThat(actual).as("%s at %d", t.assetId(), t.timestamp()).containsExactly(expected);
+            assertThat(actual.sensors()).as("%s at %d", t.assetId(), t.timestamp()).containsExactly(expected.sensors());
+            assertThat(actual.surprise()).as("%s at %d", t.assetId(), t.timestamp()).isEqualTo(expected.surprise());
             compared++;
         }
         assertThat(sizes).as("sensor counts of the four models").hasSizeGreaterThan(1);

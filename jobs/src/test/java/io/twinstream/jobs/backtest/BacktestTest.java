@@ -36,7 +36,7 @@ class BacktestTest {
 
     static List<String[]> rows(Path file) throws Exception {
         List<String> lines = Files.readAllLines(file);
-        assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score");
+        assertThat(lines.get(0)).isEqualTo("timestamp,value,anomaly_score,incident");
         return lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
     }
 
@@ -61,15 +61,19 @@ class BacktestTest {
             assertThat(spike.get(i)[1]).isEqualTo(input[1]);
             assertThat(Double.parseDouble(spike.get(i)[2])).isBetween(0.0, 1.0);
         }
-        assertThat(Double.parseDouble(spike.get(300)[2])).isGreaterThanOrEqualTo(0.9);
-        long loud = spike.stream().filter(r -> Double.parseDouble(r[2]) >= 0.5).count();
-        assertThat(loud).as("rows scoring >= 0.5").isLessThanOrEqualTo(3);
+        assertThat(Double.parseDouble(spike.get(300)[2])).isGreaterThanOrEqualTo(0.9999);
+        // calibrated: besides the spike, about 1% of the rows score 0.99 or more
+        long loud = spike.stream().filter(r -> Double.parseDouble(r[2]) >= 0.99).count();
+        assertThat(loud).as("rows scoring >= 0.99").isBetween(1L, 1 + 400 / 50L);
+        assertThat(spike.get(300)[3]).isEqualTo("1"); // the spike opened an incident
+        assertThat(spike.subList(0, 290)).allSatisfy(r -> assertThat(r[3]).isEqualTo("0"));
 
         // online: a row's score does not depend on the rows after it
         List<String[]> prefix = rows(tmp.resolve("out/plant/a/prefix.csv"));
         assertThat(prefix).hasSize(310);
         for (int i = 0; i < prefix.size(); i++) {
             assertThat(prefix.get(i)[2]).as("row %d", i).isEqualTo(spike.get(i)[2]);
+            assertThat(prefix.get(i)[3]).as("row %d", i).isEqualTo(spike.get(i)[3]);
         }
 
         List<String[]> other = rows(tmp.resolve("out/b/space-timestamps.csv"));

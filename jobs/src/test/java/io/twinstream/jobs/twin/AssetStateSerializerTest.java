@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
 class AssetStateSerializerTest {
     static final AssetStateSerializer SERIALIZER = new AssetStateSerializer();
     static final AssetStateSerializer LAYOUT_1 = new AssetStateSerializer(1);
+    static final AssetStateSerializer LAYOUT_2 = new AssetStateSerializer(2);
     static final TypeSerializer<AssetState> POJO = TypeInformation.of(AssetState.class).createSerializer(new SerializerConfigImpl());
 
     @Test
@@ -84,13 +85,16 @@ class AssetStateSerializerTest {
         for (Map<String, AssetState> states : List.of(first, mature)) {
             long one = 0;
             long two = 0;
+            long three = 0;
             for (AssetState s : states.values()) {
                 assertRoundTrips(s);
                 one += bytes(LAYOUT_1, s).length;
-                two += bytes(SERIALIZER, s).length;
+                two += bytes(LAYOUT_2, s).length;
+                three += bytes(SERIALIZER, s).length;
             }
-            System.out.printf("%s: %,d bytes per state in layout 2, %,d in layout 1%n",
-                    states == first ? "after one reading" : "mature", two / states.size(), one / states.size());
+            System.out.printf("%s: %,d bytes per state in layout 3, %,d in layout 2, %,d in layout 1%n",
+                    states == first ? "after one reading" : "mature", three / states.size(), two / states.size(),
+                    one / states.size());
             assertThat(two).isLessThan(states == first ? one / 2 : one * 9 / 10);
         }
     }
@@ -191,7 +195,14 @@ class AssetStateSerializerTest {
         TypeSerializer<AssetState> restored = layoutOne.restoreSerializer();
         assertThat(restored).isEqualTo(LAYOUT_1).isNotEqualTo(SERIALIZER);
         assertThat(bytes(SERIALIZER, restored.deserialize(new DataInputDeserializer(bytes(LAYOUT_1, s)))))
-                .isEqualTo(bytes(SERIALIZER, s));
+                .isEqualTo(bytes(SERIALIZER, withoutLayoutThreeFields(s)));
+        // layout 2 likewise, and what it cannot hold (the scorer's surprise, season, runs) starts empty
+        TypeSerializerSnapshot<AssetState> layoutTwo = writtenAndReadBack(LAYOUT_2.snapshotConfiguration());
+        assertThat(own.resolveSchemaCompatibility(layoutTwo).isCompatibleAfterMigration()).isTrue();
+        AssetState migrated = layoutTwo.restoreSerializer().deserialize(new DataInputDeserializer(bytes(LAYOUT_2, s)));
+        assertThat(s.scoring.surprise).isNotNull();
+        assertThat(migrated.scoring.surprise).isNull();
+        assertThat(bytes(SERIALIZER, migrated)).isEqualTo(bytes(SERIALIZER, withoutLayoutThreeFields(s)));
     }
 
     static TypeSerializerSnapshot<AssetState> writtenAndReadBack(TypeSerializerSnapshot<AssetState> snapshot)
@@ -202,14 +213,28 @@ class AssetStateSerializerTest {
                 AssetStateSerializerTest.class.getClassLoader());
     }
 
-    /** Exactly, in both layouts. */
+    /** The state as a layout older than 3 holds it: without the scorer's surprise, season and runs. */
+    static AssetState withoutLayoutThreeFields(AssetState s) {
+        AssetState copy = SERIALIZER.copy(s);
+        if (copy.scoring != null) {
+            copy.scoring.surprise = null;
+            copy.scoring.season = null;
+            copy.scoring.longestRun = null;
+            copy.scoring.baselineHeld = false;
+        }
+        return copy;
+    }
+
+    /** Exactly, in every layout (the older ones without what they cannot hold). */
     static void assertRoundTrips(AssetState s) throws Exception {
-        for (AssetStateSerializer serializer : List.of(SERIALIZER, LAYOUT_1)) {
+        for (AssetStateSerializer serializer : List.of(SERIALIZER, LAYOUT_2, LAYOUT_1)) {
+            AssetState expected = serializer == SERIALIZER ? s : withoutLayoutThreeFields(s);
             byte[] bytes = bytes(serializer, s);
             AssetState back = serializer.deserialize(new DataInputDeserializer(bytes));
-            assertThat(back).usingRecursiveComparison().withEqualsForType(Double::equals, Double.class).isEqualTo(s);
+            assertThat(back).usingRecursiveComparison().withEqualsForType(Double::equals, Double.class)
+                    .isEqualTo(expected);
             // bit for bit: the recursive comparison calls -0.0 and 0.0, or two NaNs, equal
-            assertThat(bytes(POJO, back)).isEqualTo(bytes(POJO, s));
+            assertThat(bytes(POJO, back)).isEqualTo(bytes(POJO, expected));
             assertThat(bytes(serializer, back)).isEqualTo(bytes);
             assertThat(bytes(serializer, serializer.copy(s))).isEqualTo(bytes);
         }

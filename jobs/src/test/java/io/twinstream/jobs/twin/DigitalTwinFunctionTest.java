@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class DigitalTwinFunctionTest {
     static final TwinSettings TWIN = new TwinSettings(15_000, 3, 10, 128, 3_600_000, 5_000, 60_000);
     static final ScoringSettings SCORING = ScoringSettings.from(PipelineConfig.defaults());
-    static final AlertSettings ALERTING = new AlertSettings(0.5, 2, 0.2, 3, 0.9);
+    static final AlertSettings ALERTING = new AlertSettings(0.5, 2, 0.2, 3, 0.9, 7_200_000L);
     static final String PUMP = "pump-1";
 
     KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harness;

@@ -1,0 +1,119 @@
+package io.twinstream.jobs.anomaly;
+
+/**
+ * An additive daily and weekly profile per sensor, learned online from the readings' timestamps (no period is
+ * configured per series): 24 hour-of-day and 7 day-of-week values, interpolated linearly between their centres,
+ * kept with zero mean so that they describe only the shape of the cycle, around a level with a week's memory. This
+ * is the seasonal part of additive Holt-Winters (Winters, 1960) with the two fixed calendar periods that telemetry
+ * and human activity share, fitted by backfitting the two profiles against each other.
+ *
+ * <p>A profile is learned from the time a series has spanned {@link #START_AFTER_MS}, and applied once the series
+ * spans two of its periods, so a series of minutes (a test rig, the generator's demo) carries no seasonal state at
+ * all. A profile that does not help predict the series (a short-memory level's one-step error with the profile
+ * taken off is not clearly smaller than without: a flat series with steps, plain noise) is learned but not applied. State: {@link #STRIDE}
+ * numbers per sensor in {@code ScoringState.season}.
+ */
+public final class Seasonality {
+    static final long HOUR = 3_600_000L;
+    static final long DAY = 24 * HOUR;
+    static final long WEEK = 7 * DAY;
+    /** A series is given a profile once it spans this long. */
+    public static final long START_AFTER_MS = 12 * HOUR;
+    /** Periods of memory of each profile value. */
+    private static final double PROFILE_MEMORY_PERIODS = 2;
+
+    private static final int DAILY = 0; // 24 values
+    private static final int WEEKLY = 24; // 7 values
+    private static final int LEVEL = 31;
+    private static final int SAMPLES = 32;
+    /**
+     * The test of usefulness: a short-memory level of the value with the profile taken off and one of the raw
+     * value, and the mean absolute one-step error of each.
+     */
+    private static final int TEST_LEVEL_WITH = 33;
+    private static final int TEST_LEVEL_WITHOUT = 34;
+    private static final int ERROR_WITH = 35;
+    private static final int ERROR_WITHOUT = 36;
+    public static final int STRIDE = 37;
+    /** The profile is applied only while it cuts the test's one-step error to at most this share. */
+    static final double USEFUL_SHARE = 0.8;
+    /** Smoothing constant of the test's levels. */
+    private static final double TEST_LEVEL_RATE = 0.1;
+    /** Readings over which the test's errors are averaged. */
+    private static final double ERROR_MEMORY = 500;
+
+    private Seasonality() {}
+
+    public static double[] newState(int sensors) {
+        return new double[sensors * STRIDE];
+    }
+
+    /** The seasonal offset of sensor j at time t, given how long the series has spanned. */
+    public static double offset(double[] st, int j, long t, long span) {
+        if (st == null) {
+            return 0;
+        }
+        int o = j * STRIDE;
+        if (!(st[o + ERROR_WITH] < USEFUL_SHARE * st[o + ERROR_WITHOUT])) {
+            return 0;
+        }
+        double v = 0;
+        if (span >= 2 * DAY) {
+            v += interpolate(st, o + DAILY, 24, t, HOUR);
+        }
+        if (span >= 2 * WEEK) {
+            v += interpolate(st, o + WEEKLY, 7, t, DAY);
+        }
+        return v;
+    }
+
+    /** Learns sensor j's value v at time t, dt after the previous reading. */
+    public static void learn(double[] st, int j, double v, long t, long dt) {
+        int o = j * STRIDE;
+        double samples = st[o + SAMPLES] + 1;
+        st[o + SAMPLES] = samples;
+        double daily = interpolate(st, o + DAILY, 24, t, HOUR);
+        double weekly = interpolate(st, o + WEEKLY, 7, t, DAY);
+        double profile = daily + weekly;
+        if (samples == 1) {
+            st[o + LEVEL] = v;
+            st[o + TEST_LEVEL_WITH] = v;
+            st[o + TEST_LEVEL_WITHOUT] = v;
+            return;
+        }
+        double errorRate = 1 / Math.min(samples, ERROR_MEMORY);
+        st[o + ERROR_WITH] += errorRate * (Math.abs(v - profile - st[o + TEST_LEVEL_WITH]) - st[o + ERROR_WITH]);
+        st[o + ERROR_WITHOUT] += errorRate * (Math.abs(v - st[o + TEST_LEVEL_WITHOUT]) - st[o + ERROR_WITHOUT]);
+        st[o + TEST_LEVEL_WITH] += TEST_LEVEL_RATE * (v - profile - st[o + TEST_LEVEL_WITH]);
+        st[o + TEST_LEVEL_WITHOUT] += TEST_LEVEL_RATE * (v - st[o + TEST_LEVEL_WITHOUT]);
+        double levelRate = Math.max(1 - Math.exp(-(double) dt / WEEK), 1 / samples);
+        st[o + LEVEL] += levelRate * (v - daily - weekly - st[o + LEVEL]);
+        update(st, o + DAILY, 24, t, HOUR, v - st[o + LEVEL] - weekly - daily, dt);
+        update(st, o + WEEKLY, 7, t, DAY, v - st[o + LEVEL] - daily - weekly, dt);
+    }
+
+    private static double interpolate(double[] st, int base, int bins, long t, long width) {
+        double u = (double) Math.floorMod(t, width * bins) / width - 0.5;
+        int b0 = (int) Math.floor(u);
+        double f = u - b0;
+        return (1 - f) * st[base + Math.floorMod(b0, bins)] + f * st[base + Math.floorMod(b0 + 1, bins)];
+    }
+
+    /** Moves the two values around t toward the error by their interpolation weights, then re-centres the profile. */
+    private static void update(double[] st, int base, int bins, long t, long width, double error, long dt) {
+        double rate = 1 - Math.exp(-(double) Math.min(dt, width) / (PROFILE_MEMORY_PERIODS * width));
+        double u = (double) Math.floorMod(t, width * bins) / width - 0.5;
+        int b0 = (int) Math.floor(u);
+        double f = u - b0;
+        st[base + Math.floorMod(b0, bins)] += rate * (1 - f) * error;
+        st[base + Math.floorMod(b0 + 1, bins)] += rate * f * error;
+        double mean = 0;
+        for (int b = 0; b < bins; b++) {
+            mean += st[base + b];
+        }
+        mean /= bins;
+        for (int b = 0; b < bins; b++) {
+            st[base + b] -= mean;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.twinstream.jobs.anomaly;
+
+/**
+ * The calibrated surprise of one sensor's reading: how rare its deviation from what the series predicts is, given
+ * the deviations that series has shown so far. {@code anomaly_score} is {@code 1 - P}, with P the estimated
+ * probability of a deviation at least this large, so a score of 0.99 means "rarer than 99% of this series' own
+ * readings" whatever the series' scale, noise, sampling rate or shape of its noise.
+ *
+ * <p>What it follows:
+ * <ul>
+ *   <li><b>Prediction</b>: simple exponential smoothing, with the smoothing constant chosen online from a small grid
+ *       (a slow and a fast level, and persistence, the last value), on the value less its seasonal profile
+ *       ({@link Seasonality}, a Holt-Winters-style additive profile found from the timestamps). Each predictor keeps
+ *       its own mean absolute one-step error (its scale). The deviation of a reading is the <em>smallest</em> of the
+ *       three normalised errors: a reading is news only if no predictor saw it coming. So a spike scores at its
+ *       onset, and a level shift at its first reading, after which persistence predicts the new level and the
+ *       surprise falls back: the change is no longer news (the alert lifecycle, not this score, tracks the
+ *       condition while it lasts).</li>
+ *   <li><b>Calibration</b>: exponentially weighted exceedance rates of the deviation at fixed thresholds (a
+ *       histogram of its upper tail, {@link #THRESHOLDS}), with a Laplace-tail prior worth {@link #PRIOR_WEIGHT}
+ *       readings; P is interpolated log-linearly between thresholds and extrapolated exponentially past the last.
+ *       A series whose normal includes bursts or quantised steps learns that large deviations are common and scores
+ *       them low; a quiet series scores the same deviation high. This is the "anomaly likelihood" idea (Ahmad et
+ *       al., 2017), with an empirical tail in place of a Gaussian one.</li>
+ * </ul>
+ * State per sensor: {@link #STRIDE} numbers in {@code ScoringState.surprise}, plus the seasonal profile's.
+ */
+public final class Surprise {
+    /** Deviation thresholds (in units of the predictor's mean absolute error) whose exceedance rates are kept. */
+    static final double[] THRESHOLDS = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48};
+    /** Smoothing constants of the two levels; persistence is the third predictor. */
+    private static final double[] LEVEL_RATES = {0.02, 0.2};
+    private static final int PREDICTORS = LEVEL_RATES.length + 1;
+    /**
+     * A predictor explains a reading only while its usual error is within this factor of the best one's: a slow
+     * level lagging a fast cycle would otherwise excuse everything, since its own large error scale makes any
+     * deviation look small.
+     */
+    static final double COMPETENT_SCALE_RATIO = 3;
+    /** Pseudo-readings of the Laplace prior: what the calibration believes before it has seen the series. */
+    static final double PRIOR_WEIGHT = 20;
+    /** Readings over which a predictor's error scale is averaged (at most). */
+    private static final double SCALE_MEMORY = 200;
+    /** An error counts at most this many scales when it updates the scale, so one outlier cannot blind it. */
+    private static final double SCALE_CLIP = 8;
+
+    /** Smoothing constant of the run: the recent mean of the signed deviation from the slow level. */
+    private static final double RUN_RATE = 0.1;
+    /**
+     * A run rarer than this is news once: the slow level then moves to the fast one, so a lasting change is not
+     * reported again and again while the slow level catches up.
+     */
+    static final double RUN_RESET_PROBABILITY = 1e-3;
+
+    private static final int COUNT = 0;
+    private static final int LEVEL = 1; // PREDICTORS - 1 levels, then the last value
+    private static final int LAST = LEVEL + LEVEL_RATES.length;
+    private static final int SCALE = LAST + 1; // PREDICTORS scales
+    private static final int TOTAL = SCALE + PREDICTORS;
+    private static final int EXCEED = TOTAL + 1;
+    private static final int RUN = EXCEED + THRESHOLDS.length;
+    private static final int RUN_SCALE = RUN + 1;
+    private static final int RUN_EXCEED = RUN_SCALE + 1;
+    public static final int STRIDE = RUN_EXCEED + THRESHOLDS.length;
+
+    private Surprise() {}
+
+    public static double[] newState(int sensors) {
+        return new double[sensors * STRIDE];
+    }
+
+    /**
+     * P of sensor j's reading {@code y} (already less its seasonal profile), then learns from it.
+     *
+     * @param memory readings over which the calibration's exceedance rates are averaged (at most)
+     * @param warmup readings before which P is 1 (nothing is surprising yet)
+     */
+    public static double tailProbability(double[] st, int j, double y, double memory, int warmup) {
+        int o = j * STRIDE;
+        double count = st[o + COUNT];
+        if (count == 0) {
+            for (int k = 0; k < LEVEL_RATES.length; k++) {
+                st[o + LEVEL + k] = y;
+            }
+            st[o + LAST] = y;
+            st[o + COUNT] = 1;
+            return 1;
+        }
+        double floor = 1e-9 + 1e-9 * Math.abs(st[o + LEVEL]);
+        double deviation = Double.POSITIVE_INFINITY;
+        double[] errors = new double[PREDICTORS];
+        double bestScale = Double.POSITIVE_INFINITY;
+        for (int k = 0; k < PREDICTORS; k++) {
+            bestScale = Math.min(bestScale, st[o + SCALE + k]);
+        }
+        for (int k = 0; k < PREDICTORS; k++) {
+            double predicted = k < LEVEL_RATES.length ? st[o + LEVEL + k] : st[o + LAST];
+            errors[k] = Math.abs(y - predicted);
+            if (st[o + SCALE + k] <= COMPETENT_SCALE_RATIO * bestScale) {
+                deviation = Math.min(deviation, errors[k] / (st[o + SCALE + k] + floor));
+            }
+        }
+        double slowScale = st[o + SCALE] + floor;
+        double run = st[o + RUN] + RUN_RATE * ((y - st[o + LEVEL]) / slowScale - st[o + RUN]);
+        double runDeviation = Math.abs(run) / (st[o + RUN_SCALE] + 1e-12);
+        boolean warm = count > warmup;
+        double pInstant = warm ? tail(st, o, EXCEED, deviation) : 1;
+        double pRun = warm ? tail(st, o, RUN_EXCEED, runDeviation) : 1;
+
+        // learn: the calibrations first (from the deviations just judged), then the scales and levels
+        double forget = 1 / Math.min(count, memory);
+        st[o + TOTAL] = st[o + TOTAL] * (1 - forget) + 1;
+        for (int k = 0; k < THRESHOLDS.length; k++) {
+            st[o + EXCEED + k] = st[o + EXCEED + k] * (1 - forget) + (deviation > THRESHOLDS[k] ? 1 : 0);
+            st[o + RUN_EXCEED + k] = st[o + RUN_EXCEED + k] * (1 - forget) + (runDeviation > THRESHOLDS[k] ? 1 : 0);
+        }
+        double runScale = st[o + RUN_SCALE];
+        double runError = warm ? Math.min(Math.abs(run), SCALE_CLIP * (runScale + 1e-12)) : Math.abs(run);
+        st[o + RUN_SCALE] = runScale + 1 / Math.min(count, SCALE_MEMORY) * (runError - runScale);
+        st[o + RUN] = run;
+        double scaleRate = 1 / Math.min(count, SCALE_MEMORY);
+        for (int k = 0; k < PREDICTORS; k++) {
+            double scale = st[o + SCALE + k];
+            double e = count > warmup ? Math.min(errors[k], SCALE_CLIP * (scale + floor)) : errors[k];
+            st[o + SCALE + k] = scale + scaleRate * (e - scale);
+        }
+        for (int k = 0; k < LEVEL_RATES.length; k++) {
+            double rate = Math.max(LEVEL_RATES[k], 1 / (count + 1));
+            st[o + LEVEL + k] += rate * (y - st[o + LEVEL + k]);
+        }
+        st[o + LAST] = y;
+        st[o + COUNT] = count + 1;
+        if (pRun < RUN_RESET_PROBABILITY) { // both levels to what the best predictor now says
+            int best = 0;
+            for (int k = 1; k < PREDICTORS; k++) {
+                best = st[o + SCALE + k] < st[o + SCALE + best] ? k : best;
+            }
+            double level = best < LEVEL_RATES.length ? st[o + LEVEL + best] : y;
+            for (int k = 0; k < LEVEL_RATES.length; k++) {
+                st[o + LEVEL + k] = level;
+            }
+            st[o + RUN] = 0;
+        }
+        return Math.min(1, 2 * Math.min(pInstant, pRun));
+    }
+
+    /** The slow level of sensor j (less its season): what the series has lately been, for the "expected" value. */
+    public static double level(double[] st, int j) {
+        return st[j * STRIDE + LEVEL];
+    }
+
+    /** P(deviation >= d) from the exceedance rates, log-linear between thresholds, exponential past the last. */
+    static double tail(double[] st, int o, int exceed, double d) {
+        double total = st[o + TOTAL];
+        double prevC = 0;
+        double prevLog = 0; // log P(deviation >= 0) = log 1
+        for (int k = 0; k < THRESHOLDS.length; k++) {
+            double c = THRESHOLDS[k];
+            double pk = (st[o + exceed + k] + PRIOR_WEIGHT * Math.exp(-c)) / (total + PRIOR_WEIGHT);
+            double logK = Math.min(prevLog, Math.log(pk));
+            if (d <= c) {
+                return Math.exp(prevLog + (logK - prevLog) * (d - prevC) / (c - prevC));
+            }
+            prevC = c;
+            prevLog = logK;
+        }
+        return Math.exp(prevLog - (d - prevC));
+    }
+
+    /** Combines per-sensor tail probabilities into one for the reading: the smallest, Bonferroni-corrected. */
+    public static double combine(double smallest, int sensors) {
+        return Math.min(1, smallest * Math.max(1, sensors));
+    }
+}
