@@ -37,6 +37,11 @@ public final class AssetScorer implements Serializable {
     private static final double RIDGE = 1e-3;
     /** Stuck score the moment a run becomes implausible; it then grows to 1 over as many readings again. */
     private static final double STUCK_SCORE_AT_DETECTION = 0.75;
+    private static final SensorResult NOTHING = new SensorResult(0, Detector.NONE, Double.NaN, Double.NaN);
+    /** Tail probability, as -log10, where a model-less sensor's condition score starts to rise ... */
+    static final double CONDITION_FROM = 2;
+    /** ... and where it reaches 1. */
+    static final double CONDITION_FULL = 4;
     /** A sensor that repeats its value this often is naturally constant and never called stuck. */
     private static final double NATURALLY_CONSTANT = 0.999;
     /** A run of identical values is a freeze only past this many times the longest run seen in normal operation. */
@@ -127,6 +132,10 @@ public final class AssetScorer implements Serializable {
         double[] distance = new double[n];
         predict(s, x, predictions, distance);
         double[] motion = motion(s, values);
+        double[] news = new double[n];
+        double[] condition = new double[n];
+        double[] reference = new double[n];
+        int present = observe(s, timestamp, values, news, condition, reference);
         for (int j = 0; j < n; j++) {
             if (Double.isNaN(values[j])) {
                 predictions[j] = Double.NaN;
@@ -148,11 +157,21 @@ public final class AssetScorer implements Serializable {
                 results[j] = new SensorResult(0, Detector.NONE, v, expected);
                 continue;
             }
-            double range = range(s, j, min, max);
-            SensorResult r = residual(s, j, v, expected, distance[j], motion[j], range);
-            SensorResult shifted = shift(s, j, v, expected, range);
-            if (shifted.score() > r.score()) {
-                r = shifted;
+            SensorResult r = NOTHING;
+            if (n > 1 || !Double.isNaN(min[j])) { // the residual needs other sensors to regress on, or a range
+                double range = range(s, j, min, max);
+                r = residual(s, j, v, expected, distance[j], motion[j], range);
+                SensorResult shifted = shift(s, j, v, expected, range);
+                if (shifted.score() > r.score()) {
+                    r = shifted;
+                }
+            }
+            if (Double.isNaN(min[j])) {
+                // without a model, also the calibrated run against the held baseline, which needs neither
+                SensorResult c = calibratedCondition(condition[j] * present, v, reference[j]);
+                if (c.score() > r.score()) {
+                    r = c;
+                }
             }
             if (!Double.isNaN(min[j]) && (v < min[j] || v > max[j])) {
                 r = new SensorResult(1.0, Detector.RANGE, v, expected);
@@ -164,7 +183,7 @@ public final class AssetScorer implements Serializable {
             results[j] = r;
             worst = Math.max(worst, r.score());
         }
-            double surprise = surprise(s, timestamp, values, results, min, max);
+        double surprise = surprise(s, values, results, news, present, min, max);
         learn(s, timestamp, values, x, predictions, distance, motion, worst >= settings.freezeScore());
         return new Scores(results, surprise);
     }
@@ -176,36 +195,66 @@ public final class AssetScorer implements Serializable {
     public record Scores(SensorResult[] sensors, double surprise) {}
 
     /**
+     * Runs each present sensor's {@link Surprise} model (and seasonal profile): into {@code news} its tail
+     * probability, into {@code condition} its run's, into {@code reference} the value it is expected near (its held
+     * or slow level plus the season). Returns how many sensors the reading has.
+     */
+    private int observe(ScoringState s, long timestamp, double[] values, double[] news, double[] condition,
+            double[] reference) {
+        int n = s.sensors.length;
+        if (s.surprise == null) {
+            s.surprise = Surprise.newState(n);
+        }
+        long span = s.samples <= 1 ? 0 : timestamp - s.trendOrigin;
+        if (s.season == null && span >= Seasonality.START_AFTER_MS) {
+            s.season = Seasonality.newState(n);
+        }
+        long dt = s.lastTimestamp == Long.MIN_VALUE ? 0 : Math.max(0, timestamp - s.lastTimestamp);
+        int present = 0;
+        for (int j = 0; j < n; j++) {
+            double v = values[j];
+            if (Double.isNaN(v)) {
+                news[j] = 1;
+                condition[j] = 1;
+                continue;
+            }
+            present++;
+            double offset = Seasonality.offset(s.season, j, timestamp, span);
+            news[j] = Surprise.observe(s.surprise, j, v - offset, settings.surpriseMemory(), settings.surpriseWarmup(),
+                    s.baselineHeld, condition);
+            reference[j] = Surprise.level(s.surprise, j) + offset;
+            if (s.season != null) {
+                Seasonality.learn(s.season, j, v, timestamp, dt);
+            }
+        }
+        return present;
+    }
+
+    /**
+     * The condition of a sensor without a model: its recent level's tail probability against the held (or slow)
+     * baseline, Bonferroni-corrected for the asset's sensors, on a log scale: 0 at {@link #CONDITION_FROM} and
+     * below, 1 at {@link #CONDITION_FULL}.
+     */
+    private static SensorResult calibratedCondition(double p, double v, double expected) {
+        double rarity = -Math.log10(Math.max(p, 1e-300));
+        double score = clamp01((rarity - CONDITION_FROM) / (CONDITION_FULL - CONDITION_FROM));
+        return new SensorResult(score, score > 0 ? Detector.SHIFT : Detector.NONE, v, expected);
+    }
+
+    /**
      * The reading's calibrated surprise ({@link Surprise}): 1 - the smallest tail probability over its sensors,
      * Bonferroni-corrected for their number. A value leaving its physical range and a sensor the moment it becomes
      * stuck are news too: the first with probability 0, the second with the stuck detector's false-alarm
      * probability. Both stay conditions (window scores, alerts) while they last, but are news only once.
      */
-    private double surprise(ScoringState s, long timestamp, double[] values, SensorResult[] results, double[] min,
-            double[] max) {
-        int n = s.sensors.length;
-        if (s.surprise == null) {
-            s.surprise = Surprise.newState(n);
-        }
-        long span = timestamp - s.trendOrigin;
-        if (s.season == null && span >= Seasonality.START_AFTER_MS) {
-            s.season = Seasonality.newState(n);
-        }
-        long dt = s.lastTimestamp == Long.MIN_VALUE ? 0 : Math.max(0, timestamp - s.lastTimestamp);
+    private double surprise(ScoringState s, double[] values, SensorResult[] results, double[] news, int present,
+            double[] min, double[] max) {
         double smallest = 1;
-        int present = 0;
-        for (int j = 0; j < n; j++) {
-            double v = values[j];
-            if (Double.isNaN(v)) {
+        for (int j = 0; j < s.sensors.length; j++) {
+            if (Double.isNaN(values[j])) {
                 continue;
             }
-            present++;
-            double offset = Seasonality.offset(s.season, j, timestamp, span);
-            double p = Surprise.tailProbability(s.surprise, j, v - offset, settings.surpriseMemory(),
-                    settings.surpriseWarmup());
-            if (s.season != null) {
-                Seasonality.learn(s.season, j, v, timestamp, dt);
-            }
+            double p = news[j];
             SensorResult r = results[j];
             if (r != null && r.detector() == Detector.RANGE && !Double.isNaN(s.last[j])
                     && s.last[j] >= min[j] && s.last[j] <= max[j]) {
@@ -404,8 +453,7 @@ public final class AssetScorer implements Serializable {
         long dt = s.lastTimestamp == Long.MIN_VALUE ? 0 : Math.max(0, timestamp - s.lastTimestamp);
         double w = weight(s, dt, settings.baselineTimeConstantMs());
         double wTrend = weight(s, dt, settings.trendTimeConstantMs());
-        double learnShare = s.baselineHeld ? 0 : anomalous ? ANOMALOUS_LEARNING_SHARE : 1;
-        anomalous |= s.baselineHeld;
+        double learnShare = anomalous ? ANOMALOUS_LEARNING_SHARE : 1;
 
         if (s.samples > 1) {
             double wl = w * learnShare;
@@ -480,6 +528,9 @@ public final class AssetScorer implements Serializable {
                 s.mean[j] = s.last[j];
             }
             s.shift[j] = 0;
+            if (s.surprise != null) {
+                Surprise.rebaseline(s.surprise, j);
+            }
         }
         s.baselineHeld = false;
     }

@@ -83,9 +83,12 @@ public final class Scoring implements Serializable {
     }
 
     /**
-     * Keeps the asset's baseline as it was while an anomaly incident is open (the condition is measured against the
-     * normal from before it, so a fault held for minutes stays one open incident and is not learned as normal), and
-     * learns it again from the current readings when the incident became the new normal.
+     * Keeps the calibrated condition's reference level as it was while an anomaly incident is open (the condition is
+     * measured against the normal from before it, so a fault held for minutes stays one open incident and is not
+     * learned as normal), and learns it again from the current readings when the incident became the new normal.
+     * The cross-sensor baseline is not held: it learns at a tenth of its rate from readings that score high, as
+     * before; held through an incident, it raised false alarms after faults on the generator's fleet (seed 7:
+     * precision 0.940 against 0.963).
      */
     public void follow(ScoringState s, boolean incidentOpen, boolean rebaseline) {
         // a young baseline is not held: an incident in its first readings says more about the baseline than the asset

@@ -10,7 +10,7 @@ public class ScoringState {
     public String siteId;
     public String[] sensors;
     public long samples;
-    /** An anomaly incident is open: the baseline (mean, covariance, usual sizes) is kept as it was before it. */
+    /** An anomaly incident is open: the calibrated condition's reference level is kept as it was before it. */
     public boolean baselineHeld;
     public long lastTimestamp = Long.MIN_VALUE;
     /** Last value of each sensor (carried forward when a reading lacks it). */

@@ -61,7 +61,12 @@ public final class Surprise {
     private static final int RUN = EXCEED + THRESHOLDS.length;
     private static final int RUN_SCALE = RUN + 1;
     private static final int RUN_EXCEED = RUN_SCALE + 1;
-    public static final int STRIDE = RUN_EXCEED + THRESHOLDS.length;
+    /** The condition's reference: a slow level that news does not reset, held while an incident is open. */
+    private static final int REFERENCE = RUN_EXCEED + THRESHOLDS.length;
+    /** The recent mean of the signed deviation from the reference, and its usual size in normal operation. */
+    private static final int CONDITION_RUN = REFERENCE + 1;
+    private static final int CONDITION_SCALE = CONDITION_RUN + 1;
+    public static final int STRIDE = CONDITION_SCALE + 1;
 
     private Surprise() {}
 
@@ -76,14 +81,34 @@ public final class Surprise {
      * @param warmup readings before which P is 1 (nothing is surprising yet)
      */
     public static double tailProbability(double[] st, int j, double y, double memory, int warmup) {
+        return observe(st, j, y, memory, warmup, false, null);
+    }
+
+    /**
+     * Judges and learns sensor j's reading {@code y} (already less its seasonal profile).
+     *
+     * @param held      an incident is open: the condition's reference level stays where it was, so the condition
+     *                  measures how far the series still is from the normal before the incident, and the runs'
+     *                  calibration does not learn from it
+     * @param condition where not null, receives at [j] the tail probability of the condition: how unusual the
+     *                  series' recent level is against the reference (a slow level that news does not reset)
+     * @return the reading's tail probability (its news): the smaller of the instant deviation's and the run's,
+     *         doubled for the two
+     */
+    public static double observe(double[] st, int j, double y, double memory, int warmup, boolean held,
+            double[] condition) {
         int o = j * STRIDE;
         double count = st[o + COUNT];
         if (count == 0) {
             for (int k = 0; k < LEVEL_RATES.length; k++) {
                 st[o + LEVEL + k] = y;
             }
+            st[o + REFERENCE] = y;
             st[o + LAST] = y;
             st[o + COUNT] = 1;
+            if (condition != null) {
+                condition[j] = 1;
+            }
             return 1;
         }
         double floor = 1e-9 + 1e-9 * Math.abs(st[o + LEVEL]);
@@ -100,23 +125,46 @@ public final class Surprise {
                 deviation = Math.min(deviation, errors[k] / (st[o + SCALE + k] + floor));
             }
         }
-        double slowScale = st[o + SCALE] + floor;
-        double run = st[o + RUN] + RUN_RATE * ((y - st[o + LEVEL]) / slowScale - st[o + RUN]);
-        double runDeviation = Math.abs(run) / (st[o + RUN_SCALE] + 1e-12);
         boolean warm = count > warmup;
+        double slowScale = st[o + SCALE] + floor;
+        // the runs start once the error scales mean something: a young scale near 0 would blow them up for long
+        double runRate = warm ? RUN_RATE : 0;
+        double run = st[o + RUN] + runRate * ((y - st[o + LEVEL]) / slowScale - st[o + RUN]);
+        double runDeviation = Math.abs(run) / (st[o + RUN_SCALE] + 1e-12);
         double pInstant = warm ? tail(st, o, EXCEED, deviation) : 1;
         double pRun = warm ? tail(st, o, RUN_EXCEED, runDeviation) : 1;
 
         // learn: the calibrations first (from the deviations just judged), then the scales and levels
+        double conditionRun = st[o + CONDITION_RUN] + runRate * ((y - st[o + REFERENCE]) / slowScale
+                - st[o + CONDITION_RUN]);
+        double conditionScale = st[o + CONDITION_SCALE];
+        if (condition != null) {
+            // the condition's run is the same kind of statistic as the news run: it shares that run's calibration
+            condition[j] = warm ? tail(st, o, RUN_EXCEED, Math.abs(conditionRun) / (conditionScale + 1e-12)) : 1;
+        }
+        st[o + CONDITION_RUN] = conditionRun;
+        if (!held) {
+            if (warm) {
+                double e = conditionScale > 0 ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
+                        : Math.abs(conditionRun);
+                st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, SCALE_MEMORY)
+                        * (e - conditionScale);
+            }
+            st[o + REFERENCE] += Math.max(LEVEL_RATES[0], 1 / (count + 1)) * (y - st[o + REFERENCE]);
+        }
         double forget = 1 / Math.min(count, memory);
         st[o + TOTAL] = st[o + TOTAL] * (1 - forget) + 1;
         for (int k = 0; k < THRESHOLDS.length; k++) {
             st[o + EXCEED + k] = st[o + EXCEED + k] * (1 - forget) + (deviation > THRESHOLDS[k] ? 1 : 0);
-            st[o + RUN_EXCEED + k] = st[o + RUN_EXCEED + k] * (1 - forget) + (runDeviation > THRESHOLDS[k] ? 1 : 0);
+            if (!held) {
+                st[o + RUN_EXCEED + k] = st[o + RUN_EXCEED + k] * (1 - forget) + (runDeviation > THRESHOLDS[k] ? 1 : 0);
+            }
         }
-        double runScale = st[o + RUN_SCALE];
-        double runError = warm ? Math.min(Math.abs(run), SCALE_CLIP * (runScale + 1e-12)) : Math.abs(run);
-        st[o + RUN_SCALE] = runScale + 1 / Math.min(count, SCALE_MEMORY) * (runError - runScale);
+        if (!held && warm) {
+            double runScale = st[o + RUN_SCALE];
+            double runError = runScale > 0 ? Math.min(Math.abs(run), SCALE_CLIP * runScale) : Math.abs(run);
+            st[o + RUN_SCALE] = runScale + 1 / Math.min(count - warmup, SCALE_MEMORY) * (runError - runScale);
+        }
         st[o + RUN] = run;
         double scaleRate = 1 / Math.min(count, SCALE_MEMORY);
         for (int k = 0; k < PREDICTORS; k++) {
@@ -144,9 +192,19 @@ public final class Surprise {
         return Math.min(1, 2 * Math.min(pInstant, pRun));
     }
 
-    /** The slow level of sensor j (less its season): what the series has lately been, for the "expected" value. */
+    /** The condition's reference of sensor j (less its season): the level the series is expected near. */
     public static double level(double[] st, int j) {
-        return st[j * STRIDE + LEVEL];
+        return st[j * STRIDE + REFERENCE];
+    }
+
+    /**
+     * Back to learning after an incident became the new normal: the slow level takes the fast one and the run
+     * starts again.
+     */
+    public static void rebaseline(double[] st, int j) {
+        int o = j * STRIDE;
+        st[o + REFERENCE] = st[o + LEVEL + 1];
+        st[o + CONDITION_RUN] = 0;
     }
 
     /** P(deviation >= d) from the exceedance rates, log-linear between thresholds, exponential past the last. */
