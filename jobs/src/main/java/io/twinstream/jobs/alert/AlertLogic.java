@@ -46,13 +46,17 @@ public final class AlertLogic implements Serializable {
 
     /**
      * Follows one window score; returns true when an incident has just resolved because it lasted past the
-     * re-baseline time, so the caller re-learns the asset's baseline ({@code Scoring.follow}).
+     * re-baseline time, so the caller re-learns the asset's baseline ({@code Scoring.follow}) and records in
+     * {@link AssetAlerts#rebaselinedThrough} the newest reading already judged against the old one.
      */
     public boolean onScore(String asset, AssetAlerts s, AnomalyScore score, Consumer<Alert> out) {
         s.assetType = score.assetType();
         s.siteId = score.siteId();
         s.health = 1 - score.score();
         s.maintenance = score.sensors();
+        if (score.windowStart() <= s.rebaselinedThrough) {
+            return false; // judged against the baseline just left behind
+        }
         if (score.score() >= settings.raiseScore()) {
             if (s.highStreak == 0) {
                 s.firstHighWindowStart = score.windowStart();
@@ -75,7 +79,8 @@ public final class AlertLogic implements Serializable {
             }
         } else {
             Severity severity = severity(score);
-            if (score.windowEnd() - s.anomalyStart >= settings.rebaselineAfterMs()) {
+            // a level that lasts is the new normal; a frozen sensor or a value out of its physical range is not
+            if (score.windowEnd() - s.anomalyStart >= settings.rebaselineAfterMs() && !frozenOrOutOfRange(score)) {
                 out.accept(anomaly(asset, s, AlertState.RESOLVED, score, score.windowEnd(), "the new normal: away from "
                         + "the old baseline for " + java.time.Duration.ofMillis(settings.rebaselineAfterMs())
                         + ", the baseline is learned again from here"));
@@ -94,6 +99,11 @@ public final class AlertLogic implements Serializable {
             }
         }
         return false;
+    }
+
+    private static boolean frozenOrOutOfRange(AnomalyScore score) {
+        return score.sensors().values().stream()
+                .anyMatch(x -> x != null && (x.detector() == Detector.STUCK || x.detector() == Detector.RANGE));
     }
 
     /** Tracks the twin (current values, liveness) and returns the snapshot with the asset's health attached. */

@@ -29,6 +29,12 @@ public class AssetAlerts {
     public String offlineId;
     public long offlineStart;
 
+    /**
+     * The newest reading already scored when the baseline was last learned again: windows holding readings up to it
+     * were judged against the old baseline and do not count toward raising ({@code Long.MIN_VALUE}: never).
+     */
+    public long rebaselinedThrough = Long.MIN_VALUE;
+
     public AssetAlerts() {}
 
     public int openAlerts() {

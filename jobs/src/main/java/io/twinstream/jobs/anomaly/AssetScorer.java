@@ -39,9 +39,9 @@ public final class AssetScorer implements Serializable {
     private static final double STUCK_SCORE_AT_DETECTION = 0.75;
     private static final SensorResult NOTHING = new SensorResult(0, Detector.NONE, Double.NaN, Double.NaN);
     /** Tail probability, as -log10, where a model-less sensor's condition score starts to rise ... */
-    static final double CONDITION_FROM = 2;
+    static final double CONDITION_FROM = 3;
     /** ... and where it reaches 1. */
-    static final double CONDITION_FULL = 4;
+    static final double CONDITION_FULL = 5;
     /** A sensor that repeats its value this often is naturally constant and never called stuck. */
     private static final double NATURALLY_CONSTANT = 0.999;
     /** A run of identical values is a freeze only past this many times the longest run seen in normal operation. */
@@ -177,7 +177,8 @@ public final class AssetScorer implements Serializable {
                 r = new SensorResult(1.0, Detector.RANGE, v, expected);
             }
             double stuck = stuckScore(s, j);
-            if (stuck > r.score()) {
+            // a frozen sensor reads "off" as a consequence: the freeze is the condition to report (not a range breach)
+            if (stuck > 0 && (stuck > r.score() || r.detector() != Detector.RANGE)) {
                 r = new SensorResult(stuck, Detector.STUCK, v, expected);
             }
             results[j] = r;
@@ -224,7 +225,7 @@ public final class AssetScorer implements Serializable {
                     s.baselineHeld, condition);
             reference[j] = Surprise.level(s.surprise, j) + offset;
             if (s.season != null) {
-                Seasonality.learn(s.season, j, v, timestamp, dt);
+                Seasonality.learn(s.season, j, v, timestamp, dt, span);
             }
         }
         return present;

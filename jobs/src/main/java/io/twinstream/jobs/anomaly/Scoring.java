@@ -1,5 +1,6 @@
 package io.twinstream.jobs.anomaly;
 
+import io.twinstream.jobs.alert.AssetAlerts;
 import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.AssetModel;
 import io.twinstream.schemas.AssetModels;
@@ -90,11 +91,13 @@ public final class Scoring implements Serializable {
      * before; held through an incident, it raised false alarms after faults on the generator's fleet (seed 7:
      * precision 0.940 against 0.963).
      */
-    public void follow(ScoringState s, boolean incidentOpen, boolean rebaseline) {
+    public void follow(ScoringState s, AssetAlerts alerts, boolean rebaseline) {
+        boolean incidentOpen = alerts.anomalyId != null;
         // a young baseline is not held: an incident in its first readings says more about the baseline than the asset
         s.baselineHeld = incidentOpen && s.samples > BASELINE_MATURITY * settings().warmupSamples();
         if (rebaseline) {
             scorer.rebaseline(s);
+            alerts.rebaselinedThrough = s.newest;
         }
     }
 

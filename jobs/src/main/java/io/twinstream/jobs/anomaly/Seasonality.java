@@ -17,6 +17,8 @@ public final class Seasonality {
     static final long HOUR = 3_600_000L;
     static final long DAY = 24 * HOUR;
     static final long WEEK = 7 * DAY;
+    /** The weekly profile applies once a series spans this long. */
+    static final long WEEKLY_AFTER = 2 * WEEK;
     /** A series is given a profile once it spans this long. */
     public static final long START_AFTER_MS = 12 * HOUR;
     /** Periods of memory of each profile value. */
@@ -61,19 +63,21 @@ public final class Seasonality {
         if (span >= 2 * DAY) {
             v += interpolate(st, o + DAILY, 24, t, HOUR);
         }
-        if (span >= 2 * WEEK) {
+        if (span >= WEEKLY_AFTER) {
             v += interpolate(st, o + WEEKLY, 7, t, DAY);
         }
         return v;
     }
 
-    /** Learns sensor j's value v at time t, dt after the previous reading. */
-    public static void learn(double[] st, int j, double v, long t, long dt) {
+    /** Learns sensor j's value v at time t, dt after the previous reading, the series having spanned {@code span}. */
+    public static void learn(double[] st, int j, double v, long t, long dt, long span) {
         int o = j * STRIDE;
         double samples = st[o + SAMPLES] + 1;
         st[o + SAMPLES] = samples;
         double daily = interpolate(st, o + DAILY, 24, t, HOUR);
-        double weekly = interpolate(st, o + WEEKLY, 7, t, DAY);
+        // the weekly profile is learned from the start but, like the offset, only counts once it applies: before
+        // that its young values would leak into the daily profile as noise
+        double weekly = span >= WEEKLY_AFTER ? interpolate(st, o + WEEKLY, 7, t, DAY) : 0;
         double profile = daily + weekly;
         if (samples == 1) {
             st[o + LEVEL] = v;
@@ -89,7 +93,7 @@ public final class Seasonality {
         double levelRate = Math.max(1 - Math.exp(-(double) dt / WEEK), 1 / samples);
         st[o + LEVEL] += levelRate * (v - daily - weekly - st[o + LEVEL]);
         update(st, o + DAILY, 24, t, HOUR, v - st[o + LEVEL] - weekly - daily, dt);
-        update(st, o + WEEKLY, 7, t, DAY, v - st[o + LEVEL] - daily - weekly, dt);
+        update(st, o + WEEKLY, 7, t, DAY, v - st[o + LEVEL] - daily - interpolate(st, o + WEEKLY, 7, t, DAY), dt);
     }
 
     private static double interpolate(double[] st, int base, int bins, long t, long width) {

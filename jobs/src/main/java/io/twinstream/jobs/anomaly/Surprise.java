@@ -27,7 +27,7 @@ package io.twinstream.jobs.anomaly;
  */
 public final class Surprise {
     /** Deviation thresholds (in units of the predictor's mean absolute error) whose exceedance rates are kept. */
-    static final double[] THRESHOLDS = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48};
+    static final double[] THRESHOLDS = {1, 2, 2.5, 3, 4, 5, 6, 8, 12, 16, 24, 32, 48};
     /** Smoothing constants of the two levels; persistence is the third predictor. */
     private static final double[] LEVEL_RATES = {0.02, 0.2};
     private static final int PREDICTORS = LEVEL_RATES.length + 1;
@@ -41,6 +41,8 @@ public final class Surprise {
     static final double PRIOR_WEIGHT = 20;
     /** Readings over which a predictor's error scale is averaged (at most). */
     private static final double SCALE_MEMORY = 200;
+    /** Readings over which a run's usual size is averaged (at most): a run is slow, its size needs more of them. */
+    private static final double RUN_SCALE_MEMORY = 1000;
     /** An error counts at most this many scales when it updates the scale, so one outlier cannot blind it. */
     private static final double SCALE_CLIP = 8;
 
@@ -66,7 +68,9 @@ public final class Surprise {
     /** The recent mean of the signed deviation from the reference, and its usual size in normal operation. */
     private static final int CONDITION_RUN = REFERENCE + 1;
     private static final int CONDITION_SCALE = CONDITION_RUN + 1;
-    public static final int STRIDE = CONDITION_SCALE + 1;
+    /** The condition's own calibration: unlike the news run it is never reset, so its tail is heavier. */
+    private static final int CONDITION_EXCEED = CONDITION_SCALE + 1;
+    public static final int STRIDE = CONDITION_EXCEED + THRESHOLDS.length;
 
     private Surprise() {}
 
@@ -80,13 +84,9 @@ public final class Surprise {
      * @param memory readings over which the calibration's exceedance rates are averaged (at most)
      * @param warmup readings before which P is 1 (nothing is surprising yet)
      */
-    public static double tailProbability(double[] st, int j, double y, double memory, int warmup) {
-        return observe(st, j, y, memory, warmup, false, null);
-    }
-
     /**
      * Judges and learns sensor j's reading {@code y} (already less its seasonal profile).
-     *
+
      * @param held      an incident is open: the condition's reference level stays where it was, so the condition
      *                  measures how far the series still is from the normal before the incident, and the runs'
      *                  calibration does not learn from it
@@ -138,16 +138,16 @@ public final class Surprise {
         double conditionRun = st[o + CONDITION_RUN] + runRate * ((y - st[o + REFERENCE]) / slowScale
                 - st[o + CONDITION_RUN]);
         double conditionScale = st[o + CONDITION_SCALE];
+        double conditionDeviation = Math.abs(conditionRun) / (conditionScale + 1e-12);
         if (condition != null) {
-            // the condition's run is the same kind of statistic as the news run: it shares that run's calibration
-            condition[j] = warm ? tail(st, o, RUN_EXCEED, Math.abs(conditionRun) / (conditionScale + 1e-12)) : 1;
+            condition[j] = warm ? tail(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
         }
         st[o + CONDITION_RUN] = conditionRun;
         if (!held) {
             if (warm) {
                 double e = conditionScale > 0 ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
                         : Math.abs(conditionRun);
-                st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, SCALE_MEMORY)
+                st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY)
                         * (e - conditionScale);
             }
             st[o + REFERENCE] += Math.max(LEVEL_RATES[0], 1 / (count + 1)) * (y - st[o + REFERENCE]);
@@ -158,12 +158,14 @@ public final class Surprise {
             st[o + EXCEED + k] = st[o + EXCEED + k] * (1 - forget) + (deviation > THRESHOLDS[k] ? 1 : 0);
             if (!held) {
                 st[o + RUN_EXCEED + k] = st[o + RUN_EXCEED + k] * (1 - forget) + (runDeviation > THRESHOLDS[k] ? 1 : 0);
+                st[o + CONDITION_EXCEED + k] = st[o + CONDITION_EXCEED + k] * (1 - forget)
+                        + (conditionDeviation > THRESHOLDS[k] ? 1 : 0);
             }
         }
         if (!held && warm) {
             double runScale = st[o + RUN_SCALE];
             double runError = runScale > 0 ? Math.min(Math.abs(run), SCALE_CLIP * runScale) : Math.abs(run);
-            st[o + RUN_SCALE] = runScale + 1 / Math.min(count - warmup, SCALE_MEMORY) * (runError - runScale);
+            st[o + RUN_SCALE] = runScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY) * (runError - runScale);
         }
         st[o + RUN] = run;
         double scaleRate = 1 / Math.min(count, SCALE_MEMORY);
@@ -189,6 +191,7 @@ public final class Surprise {
             }
             st[o + RUN] = 0;
         }
+
         return Math.min(1, 2 * Math.min(pInstant, pRun));
     }
 

@@ -52,7 +52,7 @@ public final class SeriesRun {
         ScoringState[] state = {null};
         java.util.function.Consumer<AnomalyScore> onWindow = w -> {
             boolean rebaseline = alerting.onScore(seriesId, alertState, w, onAlert);
-            scoring.follow(state[0], alertState.anomalyId != null, rebaseline);
+            scoring.follow(state[0], alertState, rebaseline);
         };
         for (int r = 0; r < n; r++) {
             Map<String, Double> readings = new HashMap<>();

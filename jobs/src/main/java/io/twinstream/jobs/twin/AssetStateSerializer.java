@@ -39,7 +39,7 @@ import org.apache.flink.types.StringValue;
  * baseline and range, the alerting stage's current values), and with a million assets every value passes through
  * RocksDB's memtables, flushes, compactions and checkpoint uploads, whose work grows with its bytes (README,
  * Performance). Layout 1 is the same fields with fixed-width numbers; layout 3 adds the scorer's calibrated surprise,
- * seasonal profile, longest normal runs and held-baseline flag. State written with an older layout is read and
+ * seasonal profile, longest normal runs and held-baseline flag, and the alerting stage's last re-baseline. State written with an older layout is read and
  * migrated.
  *
  * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
@@ -675,6 +675,9 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             enumValue(a.anomalySeverity);
             string(a.offlineId);
             rawTime(a.offlineStart);
+            if (layout >= 3) {
+                time(a.rebaselinedThrough);
+            }
         }
 
         void telemetry(Telemetry t) throws IOException {
@@ -1040,6 +1043,9 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             a.anomalySeverity = enumValue(Alert.Severity.values());
             a.offlineId = string();
             a.offlineStart = rawTime();
+            if (layout >= 3) {
+                a.rebaselinedThrough = time();
+            }
             return a;
         }
 

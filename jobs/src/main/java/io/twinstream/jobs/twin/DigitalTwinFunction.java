@@ -350,7 +350,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private void emitScore(Emitter e, AnomalyScore score) {
         e.ctx().output(SCORES, score);
         boolean rebaseline = alerting.onScore(e.asset(), e.st().alerts, score, alert -> emitAlert(e, alert));
-        scoring.follow(e.st().scoring, e.st().alerts.anomalyId != null, rebaseline);
+        scoring.follow(e.st().scoring, e.st().alerts, rebaseline);
     }
 
     private void emitAlert(Emitter e, Alert alert) {

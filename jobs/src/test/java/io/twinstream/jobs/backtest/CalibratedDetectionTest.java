@@ -1,0 +1,154 @@
+package io.twinstream.jobs.backtest;
+
+import static io.twinstream.jobs.backtest.SyntheticSeries.DAY;
+import static io.twinstream.jobs.backtest.SyntheticSeries.HOUR;
+import static io.twinstream.jobs.backtest.SyntheticSeries.MINUTE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinstream.jobs.alert.AlertLogic;
+import io.twinstream.jobs.alert.AlertSettings;
+import io.twinstream.jobs.anomaly.Scoring;
+import io.twinstream.jobs.anomaly.ScoringSettings;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.schemas.AssetModels;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@code anomaly_score} and the incidents mean on series shaped like other people's telemetry: calibrated
+ * scores on normal data whatever its shape, one incident per lasting condition, and the new normal after the
+ * re-baseline time.
+ */
+class CalibratedDetectionTest {
+    static final PipelineConfig CONFIG = PipelineConfig.defaults();
+
+    static SeriesRun.Result run(CsvTable table) {
+        return SeriesRun.run("series", table, new Scoring(AssetModels.builtIn(), ScoringSettings.from(CONFIG)),
+                new AlertLogic(AssetModels.builtIn(), AlertSettings.from(CONFIG)));
+    }
+
+    static int warmup(int rows) {
+        return (int) Math.min(0.15 * rows, 750);
+    }
+
+    static double shareAtLeast(double[] scores, int from, double threshold) {
+        long n = 0;
+        for (int i = from; i < scores.length; i++) {
+            n += scores[i] >= threshold ? 1 : 0;
+        }
+        return (double) n / (scores.length - from);
+    }
+
+    @Test
+    void onNormalSeriesOfEveryShapeAScoreOf099FallsOnAtMostOnePercentOfRows() {
+        for (long seed = 1; seed <= 3; seed++) {
+            for (CsvTable t : List.of(SyntheticSeries.dailySine(seed), SyntheticSeries.counts(seed))) {
+                double[] scores = run(t).scores();
+                assertThat(shareAtLeast(scores, warmup(t.rows()), 0.99)).as("%s, seed %d: share of rows >= 0.99",
+                        t.lines().get(0), seed).isLessThanOrEqualTo(0.01);
+                // and it is a tail probability, not a constant: about one row in ten scores 0.9 or more
+                assertThat(shareAtLeast(scores, warmup(t.rows()), 0.9)).isBetween(0.03, 0.15);
+            }
+            CsvTable flat = SyntheticSeries.flatWithRareSteps(seed);
+            assertThat(shareAtLeast(run(flat).scores(), warmup(flat.rows()), 0.99)).isLessThanOrEqualTo(0.01);
+        }
+    }
+
+    /**
+     * Busy weekdays and quiet weekends: the daily and weekly profiles are additive (24 + 7 values), and a weekday's
+     * shape against a flat weekend is an interaction they cannot hold, so the calibration pools hours of different
+     * behaviour. Measured on seeds 1 to 3: 1.6%, 0.8% and 0.4% of rows at 0.99 or more. Bounded here at 2%, and
+     * named in docs/detection.md as a known weakness.
+     */
+    @Test
+    void onAWeeklyPatternTheCalibrationStaysNearOnePercent() {
+        for (long seed = 1; seed <= 3; seed++) {
+            CsvTable t = SyntheticSeries.noisyWeekly(seed);
+            assertThat(shareAtLeast(run(t).scores(), warmup(t.rows()), 0.99)).as("seed %d", seed)
+                    .isLessThanOrEqualTo(0.02);
+        }
+    }
+
+    @Test
+    void aPermanentLevelShiftIsOneIncidentThatResolvesAfterTheRebaselineTime() {
+        SplittableRandom r = new SplittableRandom(5);
+        int shiftAt = 2 * 1440;
+        CsvTable t = SyntheticSeries.table(4 * 1440, MINUTE, i -> 10 + r.nextGaussian() + (i >= shiftAt ? 8 : 0));
+        SeriesRun.Result result = run(t);
+        long shift = t.times()[shiftAt];
+        assertThat(result.incidents()).hasSize(1);
+        SeriesRun.Incident incident = result.incidents().get(0);
+        assertThat(incident.start()).isBetween(shift - 5 * MINUTE, shift + 5 * MINUTE);
+        long rebaseline = CONFIG.millis(PipelineConfig.Key.REBASELINE_AFTER);
+        assertThat(incident.end() - incident.start()).isBetween(rebaseline, rebaseline + 10 * MINUTE);
+        // the shift was news once: after it, the new level scores as normal data does
+        assertThat(result.scores()[shiftAt]).isGreaterThanOrEqualTo(0.999);
+        assertThat(shareAtLeast(result.scores(), shiftAt + 30, 0.99)).isLessThanOrEqualTo(0.01);
+    }
+
+    @Test
+    void aTenMinuteExcursionIsOneIncidentOpenForThoseTenMinutes() {
+        SplittableRandom r = new SplittableRandom(6);
+        long step = 5_000;
+        int from = (int) (3 * HOUR / step);
+        int to = from + (int) (10 * MINUTE / step);
+        CsvTable t = SyntheticSeries.table((int) (5 * HOUR / step), step,
+                i -> 3 + 0.2 * r.nextGaussian() + (i >= from && i < to ? 2 : 0));
+        SeriesRun.Result result = run(t);
+        assertThat(result.incidents()).hasSize(1);
+        SeriesRun.Incident incident = result.incidents().get(0);
+        assertThat(incident.start()).isBetween(t.times()[from] - MINUTE, t.times()[from] + MINUTE);
+        assertThat(incident.end()).isBetween(t.times()[to], t.times()[to] + 3 * MINUTE);
+    }
+
+    @Test
+    void anOffSeasonValueInASeasonalSeriesIsCaught() {
+        // a daily cycle; on day 9 the night (02:00 to 04:00) stays at the level of the afternoon, reached gradually,
+        // so no single step gives it away: only the season says that 60 is not a night's value
+        SplittableRandom r = new SplittableRandom(7);
+        long step = 5 * MINUTE;
+        CsvTable t = SyntheticSeries.table(10 * 288, step, i -> {
+            long time = SyntheticSeries.T0 + i * step;
+            double hour = SyntheticSeries.hourOfDay(time);
+            double normal = 50 + 10 * Math.sin(2 * Math.PI * (hour - 8) / 24);
+            boolean offSeason = time >= SyntheticSeries.T0 + 9 * DAY && time < SyntheticSeries.T0 + 9 * DAY + 6 * HOUR;
+            double ramp = Math.min(1, Math.max(0, (hour - 0) / 2)); // 00:00 to 02:00: up to the afternoon level
+            return (offSeason ? normal + ramp * (60 - normal) : normal) + 0.3 * r.nextGaussian();
+        });
+        SeriesRun.Result result = run(t);
+        int nightStart = (int) ((9 * DAY + 2 * HOUR) / step);
+        int nightEnd = (int) ((9 * DAY + 4 * HOUR) / step);
+        double best = 0;
+        for (int i = (int) (9 * DAY / step); i < nightEnd; i++) {
+            best = Math.max(best, result.scores()[i]);
+        }
+        assertThat(best).as("highest score of the off-season night").isGreaterThanOrEqualTo(0.999);
+        boolean incident = false;
+        for (int i = nightStart; i < nightEnd; i++) {
+            incident |= result.incident()[i];
+        }
+        assertThat(incident).as("an incident open during the off-season night").isTrue();
+        // the same nights before were normal
+        assertThat(shareAtLeast(java.util.Arrays.copyOf(result.scores(), (int) (9 * DAY / step)), warmup(t.rows()), 0.999))
+                .isLessThanOrEqualTo(0.002);
+    }
+
+    @Test
+    void aQuantisedOftenRepeatingSeriesIsNotStuckUnlessItTrulyFreezes() {
+        // integer readings that hold their value for runs of up to ~30, then a freeze ten times as long
+        SplittableRandom r = new SplittableRandom(8);
+        int freezeAt = 6000;
+        int[] value = {40};
+        CsvTable t = SyntheticSeries.table(7000, 10_000, i -> {
+            if (i < freezeAt && r.nextDouble() < 0.15) {
+                value[0] += r.nextInt(3) - 1;
+            }
+            return value[0];
+        });
+        SeriesRun.Result result = run(t);
+        List<SeriesRun.Incident> stuck = result.incidents().stream().filter(i -> i.reason().contains("stuck")).toList();
+        assertThat(stuck).as("stuck incidents").hasSize(1);
+        assertThat(stuck.get(0).start()).isGreaterThan(t.times()[freezeAt]);
+    }
+}
