@@ -59,7 +59,7 @@ public final class Benchmark {
     static final long START_MS = 1_763_884_800_000L;
     static final int PARTITIONS = 4;
 
-    /** What to run; every default is what the README's numbers were measured with. */
+    /** What to run; every default is what docs/performance.md's numbers were measured with. */
     record Options(long seed, long events, int throughputAssets, List<Integer> fleetSizes, List<String> backends,
                    Duration latencyWarmup, Duration latencyMeasure, String checkpointInterval,
                    String latencyCheckpointInterval, double offeredShare, double offeredRate, int warmups, int repeats,
@@ -740,7 +740,7 @@ public final class Benchmark {
      * How often Flink's REST endpoint fetches the metrics of the throughput and scale runs. Each fetch dumps every metric
      * of the task manager, the Kafka clients' own among them (several hundred per sink), so it costs the pipeline, with
      * four sinks, a little more than the pass-through job with one: at 200 ms the fetch threads took 0.12 of the 2 cores
-     * in the pipeline's runs and 0.11 in the pass-through's, at 1 s 0.04 and 0.05 (README, Performance).
+     * in the pipeline's runs and 0.11 in the pass-through's, at 1 s 0.04 and 0.05 (docs/performance-journal.md).
      * {@link IntakeRate} measures from the fetched counts as precisely at one fetch a second.
      */
     static final Duration MEASURED_METRICS_FETCH = Duration.ofSeconds(1);

@@ -40,18 +40,18 @@ public final class TwinPipeline {
     /**
      * RocksDB settings for one state value per asset. With a large fleet most lookups go to SST files, and
      * without bloom filters (Flink's default) each one reads blocks of every file that may hold the key, also
-     * for an asset seen for the first time. Measured (README, Performance): 1,000,000 assets went from 0.43 to
+     * for an asset seen for the first time. Measured (docs/performance-journal.md): 1,000,000 assets went from 0.43 to
      * 0.72 of the 1,000-asset rate.
      *
      * <p>Flink's timers on the heap. The twin operator keeps its wake-ups outside them ({@code DigitalTwinOperator});
      * before that, each asset's one timer, moved by its readings, made RocksDB timers slower than heap ones (each move
      * deletes a key from the timer column family: the 1,000-asset run fell from 48,288 to 38,159 events/s in
-     * neighbouring runs and its state on disk doubled; README, Performance). Kept for any timers an operator adds.
+     * neighbouring runs and its state on disk doubled; docs/performance-journal.md). Kept for any timers an operator adds.
      *
      * <p>No compression in levels 0 and 1, LZ4 below (Flink's default is Snappy everywhere). Each reading rewrites its
      * asset's whole value, so with many assets every byte passes through a memtable flush and an L0-to-L1 compaction,
      * which rewrites all of L1 each time; compressing data that is rewritten seconds later was most of RocksDB's
-     * background work. Measured at 1,000,000 assets (README, Performance): flush and compaction threads from 0.72 to
+     * background work. Measured at 1,000,000 assets (docs/performance-journal.md): flush and compaction threads from 0.72 to
      * 0.48 cores, 1,000,000 / 1,000 assets from 0.49, 0.62, 0.62 to 0.53, 0.67, 0.69 in three alternating pairs, for
      * about a third more state on disk (the deeper levels, which hold most of it, stay compressed).
      *
@@ -74,7 +74,7 @@ public final class TwinPipeline {
         // Chained operators hand records over without a defensive copy. Safe here: every record an operator emits
         // is built for that emit and never changed afterwards, the sinks serialize it before write() returns, and
         // records that cross the keyBy are deserialized anew. The copies were 8% of the twin operator's thread
-        // (README, Performance).
+        // (docs/performance-journal.md).
         c.set(PipelineOptions.OBJECT_REUSE, true);
         // functions here are top-level classes; recursive cleaning would reflect into JDK maps (module errors on 17+)
         c.set(PipelineOptions.CLOSURE_CLEANER_LEVEL, org.apache.flink.api.common.ExecutionConfig.ClosureCleanerLevel.TOP_LEVEL);

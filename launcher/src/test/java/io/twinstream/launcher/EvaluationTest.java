@@ -7,7 +7,7 @@ import io.twinstream.schemas.FaultKind;
 import org.junit.jupiter.api.Test;
 
 /**
- * A smaller evaluation on every build: the floor stated in the README. The full one
+ * A smaller evaluation on every build: the floor stated in docs/detection.md. The full one
  * ({@code bin/twinstream evaluate}: 40 assets, 2 h) is reported there too.
  */
 class EvaluationTest {

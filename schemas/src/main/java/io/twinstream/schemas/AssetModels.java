@@ -57,7 +57,7 @@ public final class AssetModels implements Serializable {
     /**
      * The model for a type, or null if the type is unknown. The pipeline keeps a model's own {@code type()} string in
      * state and asks for it several times per reading; that instance is found by identity, without a hash lookup
-     * (3% of the twin operator's thread in the profile, README Performance).
+     * (3% of the twin operator's thread in the profile, docs/performance-journal.md).
      */
     public AssetModel get(String type) {
         for (AssetModel m : models) {

@@ -15,7 +15,7 @@ import java.io.IOException;
  * {@code Double.toString} (plain from 0.001 to below 10,000,000, otherwise {@code d.dddE±n}). The pipeline writes
  * about 28 such values per snapshot and 21 per score; formatting them is cheaper this way than a shortest-digits
  * conversion of the full double (about 60 against 110 ns here), and snapshots are 11% and scores 16% smaller
- * (README, Performance).
+ * (docs/performance-journal.md).
  */
 public final class DerivedNumber extends StdSerializer<Double> {
     private static final long serialVersionUID = 1L;

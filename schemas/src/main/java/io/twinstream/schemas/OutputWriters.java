@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * record annotations make Jackson's reflective bean writer produce (same fields, order, nulls, 6-digit derived numbers,
  * map keys sorted); {@code OutputWritersTest} checks that byte for byte against the reflective writer on the
  * example records and on random ones. They exist because the reflective writer reads each field through a reflective accessor call and boxes every
- * number: in the profile of the twin operator, writing these records was 31% of its thread (README, Performance).
+ * number: in the profile of the twin operator, writing these records was 31% of its thread (docs/performance-journal.md).
  */
 public final class OutputWriters {
     private OutputWriters() {}
@@ -162,7 +162,7 @@ public final class OutputWriters {
      * A reading's text as {@code writeNumber(double)} writes it, or null for the non-finite, which Jackson writes its
      * own way. Converting a reading to its shortest exact text is most of what a sensor's state costs to write, and a
      * sensor with one reading has that reading as its last value, minimum and maximum: at a million assets, where most
-     * snapshots are an asset's first, this converts it once instead of three times (README, Performance).
+     * snapshots are an asset's first, this converts it once instead of three times (docs/performance-journal.md).
      */
     private static String readingText(JsonGenerator g, double v) {
         return Double.isFinite(v) ? NumberOutput.toString(v, g.isEnabled(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)) : null;

@@ -101,7 +101,7 @@ public final class KafkaPipelineIo implements PipelineIo {
      * Producer settings of the sinks unless {@code kafka.properties.} sets them. Kafka's defaults (16 KiB batches,
      * no compression) made the output records' per-batch cost in producer and broker the pipeline's limit: a
      * pipeline that serialised its JSON but did not send it ran at 1.9 times the rate. Measured with
-     * {@code bin/twinstream bench --phases throughput} (README, Performance): from 64k to 84k readings/s. How long a
+     * {@code bin/twinstream bench --phases throughput} (docs/performance-journal.md): from 64k to 84k readings/s. How long a
      * producer lingers depends on what it writes ({@link Batching}).
      */
     static final Map<String, String> SINK_PRODUCER_DEFAULTS = Map.of(
@@ -112,7 +112,7 @@ public final class KafkaPipelineIo implements PipelineIo {
      * How long a sink's producer waits to fill a batch. Snapshots and scores are bulk: every asset writes one every few
      * seconds, spread over the topic's partitions, and each batch costs the producer and the broker a request, a
      * compression frame and a log append whatever its size, so they wait {@code sink.linger} (at 100 ms instead of 10 the
-     * pipeline's producer and broker threads took 1 to 1.8 µs less per reading; README, Performance, Batching by
+     * pipeline's producer and broker threads took 1 to 1.8 µs less per reading; docs/performance-journal.md, Batching by
      * output). Alerts and dead letters are few and an alert is wanted at once, so they wait only
      * {@code sink.alert-linger}: with a long linger a lone alert would sit out the whole of it.
      */

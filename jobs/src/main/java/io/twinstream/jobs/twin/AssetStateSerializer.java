@@ -37,10 +37,10 @@ import org.apache.flink.types.StringValue;
  * reading, and a number the value already holds as a reference to its first copy. A young asset's value holds each
  * of its readings up to nine times (the twin's last value, mean, minimum and maximum, the scorer's last values,
  * baseline and range, the alerting stage's current values), and with a million assets every value passes through
- * RocksDB's memtables, flushes, compactions and checkpoint uploads, whose work grows with its bytes (README,
- * Performance). Layout 1 is the same fields with fixed-width numbers; layout 3 adds the scorer's calibrated surprise,
- * seasonal profile, longest normal runs and held-baseline flag, and the alerting stage's last re-baseline. State written with an older layout is read and
- * migrated.
+ * RocksDB's memtables, flushes, compactions and checkpoint uploads, whose work grows with its bytes (docs,
+ * performance-journal.md). Layout 1 is the same fields with fixed-width numbers; layout 3 adds the scorer's calibrated
+ * surprise, seasonal profile, longest normal runs and held-baseline flag, and the alerting stage's last re-baseline.
+ * State written with an older layout is read and migrated.
  *
  * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
  * migrates the state ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added

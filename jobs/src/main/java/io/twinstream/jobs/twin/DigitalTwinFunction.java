@@ -312,7 +312,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
      * One timer per asset, at its agenda's next item, for when no newer reading comes to run it. A reading that runs
      * the agenda past the timer moves it: left in place, it would wake the asset for nothing, and on RocksDB each
      * wake-up reads and rewrites the asset's whole value. Moving it costs a delete and an insert in the timer queue;
-     * in the benchmark's 1,000-asset fleet it took wake-ups from 0.64 to 0.37 per reading (README, Performance).
+     * in the benchmark's 1,000-asset fleet it took wake-ups from 0.64 to 0.37 per reading (docs/performance-journal.md).
      */
     private void scheduleTimer(Emitter e) {
         AssetState st = e.st();

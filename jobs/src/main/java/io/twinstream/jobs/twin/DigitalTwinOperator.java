@@ -25,7 +25,7 @@ import org.apache.flink.util.OutputTag;
  * synchronously, in the task thread ({@code RocksDBKeyedStateBackend.requiresLegacySynchronousTimerSnapshots});
  * at a million assets that was a fifth of the twin threads' Java samples in a profile, and the timer-queue polls
  * another eighth. Timers in RocksDB were slower still. Without them checkpoints and heap shrank (19 MiB to 45 KiB and
- * 3.9 to 0.4 GiB at a million assets), though the rate there did not measurably change (README, Performance). The
+ * 3.9 to 0.4 GiB at a million assets), though the rate there did not measurably change (docs/performance-journal.md). The
  * price: a restore reads every asset's value once before the job starts.
  *
  * <p>The function sees Flink's {@link TimerService} API; processing-time timers are not supported (it uses none).

@@ -13,7 +13,7 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
  * <p>One generator and one output buffer per instance, reused for every record; a sink writer calls it from its task
  * thread only. {@code ObjectWriter.writeValueAsBytes} builds a generator, an output buffer and a serializer context per
  * record and takes its buffers from a thread-local pool; in a twin operator's thread, whose thread-local map holds
- * Flink's and Kafka's entries too, that lookup alone was 5% of the thread (README, Performance).
+ * Flink's and Kafka's entries too, that lookup alone was 5% of the thread (docs/performance-journal.md).
  */
 public final class JsonSerialization<T> implements SerializationSchema<T> {
     private static final long serialVersionUID = 1L;
