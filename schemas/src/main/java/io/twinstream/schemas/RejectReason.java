@@ -14,6 +14,14 @@ public enum RejectReason {
     UNKNOWN_SENSOR,
     /** The record exceeded the configured maximum size. */
     OVERSIZED,
+    /** Timestamped further ahead of the processing clock than {@code event-time.max-future-skew}. */
+    FUTURE_TIMESTAMP,
+    /** Timestamped before {@code event-time.min-timestamp} (a device clock reset to 1970, say). */
+    TIMESTAMP_TOO_OLD,
+    /** An assetId, siteId or eventId longer than {@code input.max-id-length} or with a character outside the set. */
+    INVALID_IDENTIFIER,
+    /** A JSON object with the same key twice (parsers disagree on which one wins). */
+    DUPLICATE_KEY,
     /** Event time older than the watermark minus the allowed lateness. */
     LATE,
     /** Sequence number below what the per-asset deduplication window remembers. */

@@ -47,6 +47,11 @@ public final class PipelineConfig implements Serializable {
                 "a watermark is also emitted whenever event time moves this far (replays keep their timing)"),
         IDLE_TIMEOUT("event-time.idle-timeout", "30 s",
                 "a partition without records this long stops holding back the watermark"),
+        MAX_FUTURE_SKEW("event-time.max-future-skew", "5 min",
+                "a reading timestamped further than this ahead of the processing clock is a dead letter "
+                        + "(FUTURE_TIMESTAMP) and never reaches a watermark or an asset's clock"),
+        MIN_TIMESTAMP("event-time.min-timestamp", "2000-01-01T00:00:00Z",
+                "a reading timestamped before this instant (a clock reset to 1970) is a dead letter (TIMESTAMP_TOO_OLD)"),
         ALLOWED_LATENESS("event-time.allowed-lateness", "15 s",
                 "a reading older than its asset's newest reading by more than this is LATE (dead letter)"),
         STALE_AFTER_INTERVALS("twin.stale-after-intervals", "3",
@@ -108,6 +113,8 @@ public final class PipelineConfig implements Serializable {
         CRITICAL_SCORE("alert.critical-score", "0.9",
                 "a window at or above this score, or a physical range violation, makes an alert CRITICAL"),
         MAX_RECORD_BYTES("input.max-record-bytes", "65536", "larger telemetry records are rejected as OVERSIZED"),
+        MAX_ID_LENGTH("input.max-id-length", "128",
+                "longest assetId, siteId or eventId accepted (INVALID_IDENTIFIER beyond it)"),
         PARALLELISM("pipeline.parallelism", "-1", "job parallelism; -1 = the cluster default"),
         CHECKPOINT_INTERVAL("checkpoint.interval", "10 s", "checkpoint interval; 0 = off (only with at-least-once)"),
         CHECKPOINT_DIR("checkpoint.dir", "",
@@ -242,6 +249,16 @@ public final class PipelineConfig implements Serializable {
 
     public long millis(Key key) {
         return duration(key).toMillis();
+    }
+
+    /** An ISO-8601 instant setting, as epoch milliseconds. */
+    public long instantMillis(Key key) {
+        try {
+            return java.time.Instant.parse(get(key)).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(key.name + ": '" + get(key) + "' is not an ISO-8601 instant "
+                    + "(e.g. 2000-01-01T00:00:00Z)");
+        }
     }
 
     public Duration duration(Key key) {

@@ -39,7 +39,7 @@ public final class KafkaPipelineIo implements PipelineIo {
                 .setTopics(config.get(Key.TOPIC_TELEMETRY))
                 .setGroupId(config.get(Key.GROUP_ID))
                 .setStartingOffsets(startingOffsets())
-                .setDeserializer(new TelemetryDeserializer(models, config.integer(Key.MAX_RECORD_BYTES)))
+                .setDeserializer(new TelemetryDeserializer(models, InputLimits.from(config)))
                 .setProperty("commit.offsets.on.checkpoint", "true");
         if (config.flag(Key.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());

@@ -24,8 +24,8 @@ public final class TelemetryDeserializer implements KafkaRecordDeserializationSc
     private transient Counter recordsIn;
     private transient Map<RejectReason, Counter> rejected;
 
-    public TelemetryDeserializer(AssetModels models, int maxRecordBytes) {
-        this.parser = new TelemetryParser(models, maxRecordBytes);
+    public TelemetryDeserializer(AssetModels models, InputLimits limits) {
+        this.parser = new TelemetryParser(models, limits);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.twinstream.jobs.io;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -24,12 +25,12 @@ public final class TelemetryParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final AssetModels models;
-    private final int maxRecordBytes;
+    private final InputLimits limits;
     private transient ObjectReader reader;
 
-    public TelemetryParser(AssetModels models, int maxRecordBytes) {
+    public TelemetryParser(AssetModels models, InputLimits limits) {
         this.models = models;
-        this.maxRecordBytes = maxRecordBytes;
+        this.limits = limits;
     }
 
     /** Either {@code telemetry} or {@code reason} is set. */
@@ -43,18 +44,21 @@ public final class TelemetryParser implements Serializable {
         if (bytes == null || bytes.length == 0) {
             return Result.reject(RejectReason.MALFORMED_JSON, "empty record");
         }
-        if (bytes.length > maxRecordBytes) {
+        if (bytes.length > limits.maxRecordBytes()) {
             return Result.reject(RejectReason.OVERSIZED,
-                    "record of " + bytes.length + " bytes exceeds input.max-record-bytes=" + maxRecordBytes);
+                    "record of " + bytes.length + " bytes exceeds input.max-record-bytes=" + limits.maxRecordBytes());
         }
         JsonNode root;
         try {
             if (reader == null) {
-                reader = Json.MAPPER.reader();
+                // a key twice in one object: parsers disagree on which one wins, so the record means nothing sure
+                reader = Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             }
             root = reader.readTree(bytes);
         } catch (JsonProcessingException e) {
-            return Result.reject(RejectReason.MALFORMED_JSON, e.getOriginalMessage());
+            String message = String.valueOf(e.getOriginalMessage());
+            return Result.reject(message.startsWith("Duplicate field") ? RejectReason.DUPLICATE_KEY
+                    : RejectReason.MALFORMED_JSON, message);
         } catch (IOException e) {
             return Result.reject(RejectReason.MALFORMED_JSON, String.valueOf(e.getMessage()));
         }
@@ -74,14 +78,25 @@ public final class TelemetryParser implements Serializable {
             throw new Violation(RejectReason.UNSUPPORTED_SCHEMA_VERSION,
                     "schemaVersion " + version + " not in 1.." + SchemaVersions.TELEMETRY);
         }
-        String eventId = textField(root, "eventId");
-        String assetId = textField(root, "assetId");
+        String eventId = identifier(root, "eventId");
+        String assetId = identifier(root, "assetId");
         String assetType = textField(root, "assetType");
-        String siteId = textField(root, "siteId");
+        String siteId = identifier(root, "siteId");
         long timestamp = longField(root, "timestamp");
         long seq = longField(root, "seq");
         if (timestamp < 0 || seq < 0) {
             throw new Violation(RejectReason.SCHEMA_VIOLATION, "timestamp and seq must not be negative");
+        }
+        if (timestamp < limits.minTimestampMs()) {
+            throw new Violation(RejectReason.TIMESTAMP_TOO_OLD, "timestamp " + timestamp
+                    + " is before event-time.min-timestamp (" + java.time.Instant.ofEpochMilli(limits.minTimestampMs())
+                    + ")");
+        }
+        long now = limits.clock().getAsLong();
+        if (timestamp - now > limits.maxFutureSkewMs()) {
+            throw new Violation(RejectReason.FUTURE_TIMESTAMP, "timestamp " + java.time.Instant.ofEpochMilli(timestamp)
+                    + " is " + (timestamp - now) / 1000 + " s ahead of the processing clock (event-time.max-future-skew "
+                    + limits.maxFutureSkewMs() / 1000 + " s)");
         }
         JsonNode readings = root.get("readings");
         if (readings == null || !readings.isObject() || readings.isEmpty()) {
@@ -127,6 +142,16 @@ public final class TelemetryParser implements Serializable {
             throw new Violation(RejectReason.SCHEMA_VIOLATION, "'" + name + "' must be a non-empty string");
         }
         return n.asText();
+    }
+
+    private String identifier(JsonNode root, String name) throws Violation {
+        String id = textField(root, name);
+        if (!limits.validIdentifier(id)) {
+            throw new Violation(RejectReason.INVALID_IDENTIFIER, "'" + name + "' must be 1 to " + limits.maxIdLength()
+                    + " characters of [A-Za-z0-9._:/@+=#-], got " + id.length() + " characters starting '"
+                    + id.substring(0, Math.min(40, id.length())) + "'");
+        }
+        return id;
     }
 
     private static long longField(JsonNode root, String name) throws Violation {

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -309,6 +310,75 @@ class FaultToleranceTest {
         System.out.println("dead letters by reason: " + byReason);
         assertThat(byReason).containsKeys("MALFORMED_JSON", "SCHEMA_VIOLATION", "OVERSIZED", "UNSUPPORTED_SCHEMA_VERSION");
         assertThat(out.snapshots()).hasSize(4);
+    }
+
+    /**
+     * Well-formed and wrong: readings of the fleet's own assets with their clock ten years ahead or reset to 1970, a
+     * 20,000-character asset id, a duplicate key, a reading of 1e400, a negative sequence number. Each is a dead letter
+     * with its reason, none reaches a watermark or an asset's clock, and so the fleet's snapshots, scores and alerts
+     * are exactly those of the fleet alone: no extra OFFLINE alert, no asset rejecting its own readings as LATE.
+     */
+    @Test
+    void wellFormedWrongRecordsOfTheFleetsOwnAssetsChangeNothingButTheDeadLetters() throws Exception {
+        List<GeneratedRecord> fleet = fixture.produce(PipelineFixture.fleet(21, 6, 6).build(), "clock.normal");
+        kafka.createTopic("clock.hostile", 4, java.util.Map.of());
+        fixture.send(fleet, "clock.hostile");
+        SplittableRandom r = new SplittableRandom(4);
+        List<GeneratedRecord> readings = fleet.stream().filter(g -> g.reading() != null).toList();
+        List<byte[]> hostile = new java.util.ArrayList<>();
+        List<String> keys = new java.util.ArrayList<>();
+        java.util.Map<String, String> expectedReason = new java.util.HashMap<>();
+        for (int i = 0; i < 600; i++) {
+            GeneratedRecord g = readings.get(r.nextInt(readings.size()));
+            String json = new String(g.value(), java.nio.charset.StandardCharsets.UTF_8);
+            long ts = g.reading().timestamp();
+            String[] kind = switch (i % 6) {
+                case 0 -> new String[] {json.replace("\"timestamp\":" + ts, "\"timestamp\":" + (ts + 10L * 365 * 86_400_000)),
+                    "FUTURE_TIMESTAMP"};
+                case 1 -> new String[] {json.replace("\"timestamp\":" + ts, "\"timestamp\":" + (ts % 86_400_000)),
+                    "TIMESTAMP_TOO_OLD"};
+                case 2 -> new String[] {json.replace("\"assetId\":\"" + g.reading().assetId() + "\"",
+                    "\"assetId\":\"" + g.reading().assetId() + "x".repeat(20_000) + "\""), "INVALID_IDENTIFIER"};
+                case 3 -> new String[] {json.replace("\"seq\":" + g.reading().seq(), "\"seq\":" + g.reading().seq()
+                    + ",\"seq\":" + (g.reading().seq() + 1_000_000)), "DUPLICATE_KEY"};
+                case 4 -> new String[] {json.replaceFirst("(\"readings\":\\{\"[a-z_]+\":)[-0-9.Ee]+", "$11e400"),
+                    "SCHEMA_VIOLATION"};
+                default -> new String[] {json.replace("\"seq\":" + g.reading().seq(), "\"seq\":-" + (1 + g.reading().seq())),
+                    "SCHEMA_VIOLATION"};
+            };
+            assertThat(kind[0]).as("mutation %d applied", i % 6).isNotEqualTo(json);
+            hostile.add(kind[0].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            keys.add(g.key());
+            expectedReason.put(kind[0], kind[1]);
+        }
+        HostilePayloads.send(kafka, "clock.hostile", keys, hostile);
+
+        PipelineConfig alone = fixture.run("clock-alone", "clock.normal");
+        runToEnd(alone, new KafkaPipelineIo(alone, AssetModels.builtIn()));
+        PipelineConfig attacked = fixture.run("clock-attacked", "clock.hostile");
+        runToEnd(attacked, new KafkaPipelineIo(attacked, AssetModels.builtIn()));
+        PipelineFixture.Outputs a = fixture.read(alone);
+        PipelineFixture.Outputs b = fixture.read(attacked);
+
+        assertThat(a.snapshots()).isNotEmpty();
+        assertSameRecords("snapshots", b.snapshots(), a.snapshots());
+        assertSameRecords("scores", b.scores(), a.scores());
+        assertSameRecords("alerts", b.alerts(), a.alerts());
+        java.util.Map<String, Long> extra = new java.util.TreeMap<>();
+        long count = 0;
+        for (var e : b.deadLetters().entrySet()) {
+            long more = e.getValue() - a.deadLetters().getOrDefault(e.getKey(), 0L);
+            if (more > 0) {
+                DeadLetter d = read(e.getKey());
+                assertThat(d.reasonCode().name()).as(d.reason()).isEqualTo(expectedReason.get(d.payload()));
+                extra.merge(d.reasonCode().name(), more, Long::sum);
+                count += more;
+            }
+        }
+        System.out.println("hostile dead letters by reason: " + extra);
+        assertThat(count).isEqualTo(hostile.size());
+        assertThat(extra).containsOnlyKeys("FUTURE_TIMESTAMP", "TIMESTAMP_TOO_OLD", "INVALID_IDENTIFIER",
+                "DUPLICATE_KEY", "SCHEMA_VIOLATION");
     }
 
     /** Same keys, and per key the same records in the same order; on a difference, says where. */

@@ -67,6 +67,21 @@ final class HostilePayloads {
         return out;
     }
 
+    /** Writes payloads under the given keys (null: no key), as a device or a gateway would. */
+    static void send(EmbeddedKafka kafka, String topic, List<String> keys, List<byte[]> payloads) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < payloads.size(); i++) {
+                String key = keys.get(i);
+                p.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        payloads.get(i)));
+            }
+            p.flush();
+        }
+    }
+
     static void send(EmbeddedKafka kafka, String topic, List<byte[]> payloads) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
