@@ -59,6 +59,10 @@ public final class AssetScorer implements Serializable {
     private transient double[] inverse;
     private transient double[] scale;
     private transient double[] standardized;
+    /** Per sensor, the reading's surprise, condition and reference ({@link #observe}), reused likewise. */
+    private transient double[] news;
+    private transient double[] condition;
+    private transient double[] reference;
 
     public AssetScorer(ScoringSettings settings) {
         this.settings = settings;
@@ -132,10 +136,12 @@ public final class AssetScorer implements Serializable {
         double[] distance = new double[n];
         predict(s, x, predictions, distance);
         double[] motion = motion(s, values);
-        double[] news = new double[n];
-        double[] condition = new double[n];
-        double[] reference = new double[n];
-        int present = observe(s, timestamp, values, news, condition, reference);
+        if (news == null || news.length < n) {
+            news = new double[n];
+            condition = new double[n];
+            reference = new double[n];
+        }
+        int present = observe(s, timestamp, values, min, news, condition, reference);
         for (int j = 0; j < n; j++) {
             if (Double.isNaN(values[j])) {
                 predictions[j] = Double.NaN;
@@ -200,8 +206,8 @@ public final class AssetScorer implements Serializable {
      * probability, into {@code condition} its run's, into {@code reference} the value it is expected near (its held
      * or slow level plus the season). Returns how many sensors the reading has.
      */
-    private int observe(ScoringState s, long timestamp, double[] values, double[] news, double[] condition,
-            double[] reference) {
+    private int observe(ScoringState s, long timestamp, double[] values, double[] min, double[] news,
+            double[] condition, double[] reference) {
         int n = s.sensors.length;
         if (s.surprise == null) {
             s.surprise = Surprise.newState(n);
@@ -222,7 +228,7 @@ public final class AssetScorer implements Serializable {
             present++;
             double offset = Seasonality.offset(s.season, j, timestamp, span);
             news[j] = Surprise.observe(s.surprise, j, v - offset, settings.surpriseMemory(), settings.surpriseWarmup(),
-                    s.baselineHeld, condition);
+                    s.baselineHeld, condition, Double.isNaN(min[j]));
             reference[j] = Surprise.level(s.surprise, j) + offset;
             if (s.season != null) {
                 Seasonality.learn(s.season, j, v, timestamp, dt, span);

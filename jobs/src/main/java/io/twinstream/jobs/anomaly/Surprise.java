@@ -39,6 +39,14 @@ public final class Surprise {
     static final double COMPETENT_SCALE_RATIO = 3;
     /** Pseudo-readings of the Laplace prior: what the calibration believes before it has seen the series. */
     static final double PRIOR_WEIGHT = 20;
+    /** The prior's pseudo-exceedances at each threshold: {@code PRIOR_WEIGHT * exp(-threshold)}. */
+    private static final double[] PRIOR = new double[THRESHOLDS.length];
+
+    static {
+        for (int k = 0; k < THRESHOLDS.length; k++) {
+            PRIOR[k] = PRIOR_WEIGHT * Math.exp(-THRESHOLDS[k]);
+        }
+    }
     /** Readings over which a predictor's error scale is averaged (at most). */
     private static final double SCALE_MEMORY = 200;
     /** Readings over which a run's usual size is averaged (at most): a run is slow, its size needs more of them. */
@@ -90,13 +98,14 @@ public final class Surprise {
      * @param held      an incident is open: the condition's reference level stays where it was, so the condition
      *                  measures how far the series still is from the normal before the incident, and the runs'
      *                  calibration does not learn from it
-     * @param condition where not null, receives at [j] the tail probability of the condition: how unusual the
-     *                  series' recent level is against the reference (a slow level that news does not reset)
+     * @param condition receives at [j] the tail probability of the condition: how unusual the series' recent level
+     *                  is against the reference (a slow level that news does not reset); 1 unless wanted
+     * @param wantCondition whether to judge and learn the condition at all
      * @return the reading's tail probability (its news): the smaller of the instant deviation's and the run's,
      *         doubled for the two
      */
     public static double observe(double[] st, int j, double y, double memory, int warmup, boolean held,
-            double[] condition) {
+            double[] condition, boolean wantCondition) {
         int o = j * STRIDE;
         double count = st[o + COUNT];
         if (count == 0) {
@@ -106,23 +115,19 @@ public final class Surprise {
             st[o + REFERENCE] = y;
             st[o + LAST] = y;
             st[o + COUNT] = 1;
-            if (condition != null) {
-                condition[j] = 1;
-            }
+            condition[j] = 1;
             return 1;
         }
         double floor = 1e-9 + 1e-9 * Math.abs(st[o + LEVEL]);
         double deviation = Double.POSITIVE_INFINITY;
-        double[] errors = new double[PREDICTORS];
         double bestScale = Double.POSITIVE_INFINITY;
         for (int k = 0; k < PREDICTORS; k++) {
             bestScale = Math.min(bestScale, st[o + SCALE + k]);
         }
         for (int k = 0; k < PREDICTORS; k++) {
-            double predicted = k < LEVEL_RATES.length ? st[o + LEVEL + k] : st[o + LAST];
-            errors[k] = Math.abs(y - predicted);
-            if (st[o + SCALE + k] <= COMPETENT_SCALE_RATIO * bestScale) {
-                deviation = Math.min(deviation, errors[k] / (st[o + SCALE + k] + floor));
+            double scale = st[o + SCALE + k];
+            if (scale <= COMPETENT_SCALE_RATIO * bestScale) {
+                deviation = Math.min(deviation, Math.abs(y - predicted(st, o, k)) / (scale + floor));
             }
         }
         boolean warm = count > warmup;
@@ -135,22 +140,17 @@ public final class Surprise {
         double pRun = warm ? tail(st, o, RUN_EXCEED, runDeviation) : 1;
 
         // learn: the calibrations first (from the deviations just judged), then the scales and levels
-        double conditionRun = st[o + CONDITION_RUN] + runRate * ((y - st[o + REFERENCE]) / slowScale
-                - st[o + CONDITION_RUN]);
-        double conditionScale = st[o + CONDITION_SCALE];
-        double conditionDeviation = Math.abs(conditionRun) / (conditionScale + 1e-12);
-        if (condition != null) {
+        // the condition only for the sensors that use it (those without a model's range): it costs a third of this
+        double conditionDeviation = 0;
+        condition[j] = 1;
+        if (wantCondition) {
+            double conditionRun = st[o + CONDITION_RUN] + runRate * ((y - st[o + REFERENCE]) / slowScale
+                    - st[o + CONDITION_RUN]);
+            double conditionScale = st[o + CONDITION_SCALE];
+            conditionDeviation = Math.abs(conditionRun) / (conditionScale + 1e-12);
             condition[j] = warm ? tail(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
-        }
-        st[o + CONDITION_RUN] = conditionRun;
-        if (!held) {
-            if (warm) {
-                double e = conditionScale > 0 ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
-                        : Math.abs(conditionRun);
-                st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY)
-                        * (e - conditionScale);
-            }
-            st[o + REFERENCE] += Math.max(LEVEL_RATES[0], 1 / (count + 1)) * (y - st[o + REFERENCE]);
+            st[o + CONDITION_RUN] = conditionRun;
+            learnCondition(st, o, y, count, warmup, warm, held, conditionRun, conditionScale);
         }
         double forget = 1 / Math.min(count, memory);
         st[o + TOTAL] = st[o + TOTAL] * (1 - forget) + 1;
@@ -158,8 +158,10 @@ public final class Surprise {
             st[o + EXCEED + k] = st[o + EXCEED + k] * (1 - forget) + (deviation > THRESHOLDS[k] ? 1 : 0);
             if (!held) {
                 st[o + RUN_EXCEED + k] = st[o + RUN_EXCEED + k] * (1 - forget) + (runDeviation > THRESHOLDS[k] ? 1 : 0);
-                st[o + CONDITION_EXCEED + k] = st[o + CONDITION_EXCEED + k] * (1 - forget)
-                        + (conditionDeviation > THRESHOLDS[k] ? 1 : 0);
+                if (wantCondition) {
+                    st[o + CONDITION_EXCEED + k] = st[o + CONDITION_EXCEED + k] * (1 - forget)
+                            + (conditionDeviation > THRESHOLDS[k] ? 1 : 0);
+                }
             }
         }
         if (!held && warm) {
@@ -171,7 +173,8 @@ public final class Surprise {
         double scaleRate = 1 / Math.min(count, SCALE_MEMORY);
         for (int k = 0; k < PREDICTORS; k++) {
             double scale = st[o + SCALE + k];
-            double e = count > warmup ? Math.min(errors[k], SCALE_CLIP * (scale + floor)) : errors[k];
+            double error = Math.abs(y - predicted(st, o, k));
+            double e = warm ? Math.min(error, SCALE_CLIP * (scale + floor)) : error;
             st[o + SCALE + k] = scale + scaleRate * (e - scale);
         }
         for (int k = 0; k < LEVEL_RATES.length; k++) {
@@ -191,8 +194,24 @@ public final class Surprise {
             }
             st[o + RUN] = 0;
         }
-
         return Math.min(1, 2 * Math.min(pInstant, pRun));
+    }
+
+    private static double predicted(double[] st, int o, int k) {
+        return k < LEVEL_RATES.length ? st[o + LEVEL + k] : st[o + LAST];
+    }
+
+    private static void learnCondition(double[] st, int o, double y, double count, int warmup, boolean warm,
+            boolean held, double conditionRun, double conditionScale) {
+        if (!held) {
+            if (warm) {
+                double e = conditionScale > 0 ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
+                        : Math.abs(conditionRun);
+                st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY)
+                        * (e - conditionScale);
+            }
+            st[o + REFERENCE] += Math.max(LEVEL_RATES[0], 1 / (count + 1)) * (y - st[o + REFERENCE]);
+        }
     }
 
     /** The condition's reference of sensor j (less its season): the level the series is expected near. */
@@ -210,22 +229,25 @@ public final class Surprise {
         st[o + CONDITION_RUN] = 0;
     }
 
-    /** P(deviation >= d) from the exceedance rates, log-linear between thresholds, exponential past the last. */
+    /**
+     * P(deviation >= d) from the exceedance rates, log-linear between thresholds, exponential past the last. The
+     * rates never rise with the threshold (each reading adds to a prefix of them), so only the two thresholds around d
+     * are needed: a scan and one power instead of a logarithm per threshold, as this runs for every reading.
+     */
     static double tail(double[] st, int o, int exceed, double d) {
-        double total = st[o + TOTAL];
-        double prevC = 0;
-        double prevLog = 0; // log P(deviation >= 0) = log 1
-        for (int k = 0; k < THRESHOLDS.length; k++) {
-            double c = THRESHOLDS[k];
-            double pk = (st[o + exceed + k] + PRIOR_WEIGHT * Math.exp(-c)) / (total + PRIOR_WEIGHT);
-            double logK = Math.min(prevLog, Math.log(pk));
-            if (d <= c) {
-                return Math.exp(prevLog + (logK - prevLog) * (d - prevC) / (c - prevC));
-            }
-            prevC = c;
-            prevLog = logK;
+        double total = st[o + TOTAL] + PRIOR_WEIGHT;
+        int last = THRESHOLDS.length - 1;
+        int k = 0;
+        while (k <= last && d > THRESHOLDS[k]) {
+            k++;
         }
-        return Math.exp(prevLog - (d - prevC));
+        if (k > last) {
+            return (st[o + exceed + last] + PRIOR[last]) / total * Math.exp(-(d - THRESHOLDS[last]));
+        }
+        double p = (st[o + exceed + k] + PRIOR[k]) / total;
+        double prevC = k == 0 ? 0 : THRESHOLDS[k - 1];
+        double prevP = k == 0 ? 1 : (st[o + exceed + k - 1] + PRIOR[k - 1]) / total;
+        return prevP * Math.pow(p / prevP, (d - prevC) / (THRESHOLDS[k] - prevC));
     }
 
     /** Combines per-sensor tail probabilities into one for the reading: the smallest, Bonferroni-corrected. */

@@ -36,9 +36,19 @@ public final class Backtest {
 
     private Backtest() {}
 
+    /** Told of each file once it is scored, from the thread that scored it: the plots, for one. */
+    public interface SeriesListener {
+        void scored(String file, CsvTable table, SeriesRun.Result result) throws IOException;
+    }
+
     /** Per file (its path under the input), how many rows were scored. */
     public static Map<String, Integer> run(Path input, Path output, String labelColumn, Set<String> excluded,
             PipelineConfig config) throws IOException {
+        return run(input, output, labelColumn, excluded, config, (f, t, r) -> {});
+    }
+
+    public static Map<String, Integer> run(Path input, Path output, String labelColumn, Set<String> excluded,
+            PipelineConfig config, SeriesListener listener) throws IOException {
         List<Path> files = EvaluateCsv.csvFiles(input);
         Scoring scoring = new Scoring(AssetModels.builtIn(), ScoringSettings.from(config));
         AlertLogic alerting = new AlertLogic(AssetModels.builtIn(), AlertSettings.from(config));
@@ -48,7 +58,9 @@ public final class Backtest {
                 try {
                     String id = input.relativize(f).toString();
                     CsvTable table = CsvTable.read(f, labelColumn, excluded);
-                    write(table, SeriesRun.run(id, table, scoring, alerting), output.resolve(id));
+                    SeriesRun.Result result = SeriesRun.run(id, table, scoring, alerting);
+                    write(table, result, output.resolve(id));
+                    listener.scored(id, table, result);
                     rows.put(id, table.rows());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -82,7 +94,11 @@ public final class Backtest {
         }
     }
 
-    public static void main(String[] args) throws Exception {
+    /** The command line: {@code --input}, {@code --output}, {@code --label-column}, {@code --exclude-columns}, settings. */
+    public record Options(Path input, Path output, String labelColumn, Set<String> excluded, PipelineConfig config) {}
+
+    /** Parses the command line; null after printing the usage for {@code --help}; exits 2 on a wrong argument. */
+    public static Options parse(String[] args) {
         Map<String, String> settings = new LinkedHashMap<>();
         Path input = null;
         Path output = null;
@@ -92,7 +108,7 @@ public final class Backtest {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 System.out.println(USAGE);
-                return;
+                return null;
             }
             if (i + 1 >= args.length || !a.startsWith("--")) {
                 fail(a.startsWith("--") ? "option " + a + " needs a value" : "unexpected argument '" + a + "'");
@@ -110,16 +126,33 @@ public final class Backtest {
             fail("--input DIR and --output DIR are required");
         }
         try {
-            Map<String, Integer> rows = run(input, output, label, excluded, PipelineConfig.of(settings));
+            return new Options(input, output, label, excluded, PipelineConfig.of(settings));
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Runs the parsed command line, printing one line per file. */
+    public static void run(Options o, SeriesListener listener) throws IOException {
+        try {
+            Map<String, Integer> rows = run(o.input(), o.output(), o.labelColumn(), o.excluded(), o.config(), listener);
             rows.forEach((series, n) -> System.out.println(series + ": " + n + " rows scored"));
-            System.out.println("wrote " + rows.size() + " files under " + output);
+            System.out.println("wrote " + rows.size() + " files under " + o.output());
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());
         }
     }
 
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        if (o != null) {
+            run(o, (f, t, r) -> {});
+        }
+    }
+
     static final String USAGE = "usage: twinstream backtest --input DIR --output DIR [--label-column NAME] "
-            + "[--exclude-columns A,B] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
+            + "[--exclude-columns A,B] [--plot DIR] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
 
     private static void fail(String message) {
         System.err.println("twinstream backtest: " + message);

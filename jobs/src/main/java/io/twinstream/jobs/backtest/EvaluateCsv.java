@@ -38,6 +38,11 @@ public final class EvaluateCsv {
 
     public static Report run(Path input, String labelColumn, Set<String> excluded, PipelineConfig config)
             throws Exception {
+        return run(input, labelColumn, excluded, config, (f, t, r) -> {});
+    }
+
+    public static Report run(Path input, String labelColumn, Set<String> excluded, PipelineConfig config,
+            Backtest.SeriesListener listener) throws Exception {
         List<Path> files = csvFiles(input);
         Scoring scoring = new Scoring(AssetModels.builtIn(), ScoringSettings.from(config));
         AlertLogic alerting = new AlertLogic(AssetModels.builtIn(), AlertSettings.from(config));
@@ -48,6 +53,7 @@ public final class EvaluateCsv {
             CsvTable table = CsvTable.read(f, labelColumn, excluded);
             String id = input.relativize(f).toString();
             SeriesRun.Result r = SeriesRun.run(id, table, scoring, alerting);
+            listener.scored(id, table, r);
             RowMetrics m = RowMetrics.of(r.incident(), table.labels());
             overall = overall.plus(m);
             WindowedScore.Series s = new WindowedScore.Series(r.scores(), table.labels());
@@ -89,7 +95,11 @@ public final class EvaluateCsv {
                 + "%d false-positive rows)%n", t.normalised(), threshold, t.detected(), t.windows(), t.falsePositives());
     }
 
-    public static void main(String[] args) throws Exception {
+    /** The command line: {@code --input}, {@code --label-column}, {@code --exclude-columns}, settings. */
+    public record Options(Path input, String labelColumn, Set<String> excluded, PipelineConfig config) {}
+
+    /** Parses the command line; null after printing the usage for {@code --help}; exits 2 on a wrong argument. */
+    public static Options parse(String[] args) {
         Map<String, String> settings = new LinkedHashMap<>();
         Path input = null;
         String label = null;
@@ -97,40 +107,53 @@ public final class EvaluateCsv {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
-                System.out.println("usage: twinstream evaluate-csv --input DIR --label-column NAME "
-                        + "[--exclude-columns A,B] [--anomaly.<setting> value ...] [--alert.<setting> value ...]");
-                return;
+                System.out.println(USAGE);
+                return null;
             }
-            if (i + 1 >= args.length) {
-                fail("option " + a + " needs a value");
+            if (i + 1 >= args.length || !a.startsWith("--")) {
+                fail(a.startsWith("--") ? "option " + a + " needs a value" : "unexpected argument '" + a + "'");
             }
             String v = args[++i];
             switch (a) {
                 case "--input" -> input = Path.of(v);
                 case "--label-column" -> label = v;
                 case "--exclude-columns" -> excluded.addAll(List.of(v.split(",")));
-                default -> {
-                    if (!a.startsWith("--")) {
-                        fail("unexpected argument '" + a + "'");
-                    }
-                    settings.put(a.substring(2), v);
-                }
+                default -> settings.put(a.substring(2), v);
             }
         }
         if (input == null || label == null) {
             fail("--input DIR and --label-column NAME are required");
         }
         try {
-            print(run(input, label, excluded, PipelineConfig.of(settings)), System.out);
+            return new Options(input, label, excluded, PipelineConfig.of(settings));
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Runs the parsed command line and prints its report. */
+    public static void run(Options o, Backtest.SeriesListener listener) throws Exception {
+        try {
+            print(run(o.input(), o.labelColumn(), o.excluded(), o.config(), listener), System.out);
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());
         }
     }
 
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        if (o != null) {
+            run(o, (f, t, r) -> {});
+        }
+    }
+
+    static final String USAGE = "usage: twinstream evaluate-csv --input DIR --label-column NAME [--exclude-columns A,B] "
+            + "[--plot DIR] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
+
     private static void fail(String message) {
         System.err.println("twinstream evaluate-csv: " + message);
-        System.err.println("usage: twinstream evaluate-csv --input DIR --label-column NAME [--exclude-columns A,B] "
-                + "[--anomaly.<setting> value ...]");
+        System.err.println(USAGE);
         System.exit(2);
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * to an extreme. Every one is either a dead letter with a reason, or a reading that is sane in every field the
  * pipeline relies on: a plausible time, identifiers that can be keys, finite values of sensors the model declares.
  */
-class TelemetryParserFuzzTest {
+public class TelemetryParserFuzzTest {
     static final long NOW = 1_763_884_800_000L;
     static final InputLimits LIMITS = InputLimits.defaults().withClock(() -> NOW);
     static final TelemetryParser PARSER = new TelemetryParser(AssetModels.builtIn(), LIMITS);
@@ -27,11 +27,33 @@ class TelemetryParserFuzzTest {
         String.valueOf(NOW + 10L * 365 * 86_400_000), String.valueOf(NOW + 301_000), String.valueOf(NOW + 299_000),
         "946684799999", "946684800000", "1", String.valueOf(NOW)};
 
+    /**
+     * {@code n} near-valid records for pumps {@code pump-0} to {@code pump-99} around processing time {@code now}: a
+     * fifth exactly valid, the rest with one field (or the reading) pushed to an extreme.
+     */
+    public static List<String> nearValidRecords(int n, long seed, long now) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<String> sensors = AssetModels.builtIn().get("INDUSTRIAL_PUMP").sensors().stream().map(x -> x.name()).toList();
+        List<String> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String sensor = sensors.get(r.nextInt(sensors.size()));
+            String readings = "{\"" + sensor + "\":" + (r.nextInt(4) == 0 ? EXTREMES[r.nextInt(EXTREMES.length)]
+                    : String.valueOf(r.nextDouble() * 100)) + "}";
+            out.add(r.nextInt(5) == 0 ? record(r, "none", "", readings, now)
+                    : record(r, FIELDS[r.nextInt(FIELDS.length)], EXTREMES[r.nextInt(EXTREMES.length)], readings, now));
+        }
+        return out;
+    }
+
     static String record(SplittableRandom r, String field, String value, String readings) {
+        return record(r, field, value, readings, NOW);
+    }
+
+    static String record(SplittableRandom r, String field, String value, String readings, long now) {
         StringBuilder b = new StringBuilder("{");
         String[][] base = {{"schemaVersion", "1"}, {"eventId", "\"p-1:" + r.nextInt(1000) + "\""},
             {"assetId", "\"pump-" + r.nextInt(100) + "\""}, {"assetType", "\"INDUSTRIAL_PUMP\""}, {"siteId", "\"site-1\""},
-            {"timestamp", String.valueOf(NOW - r.nextInt(3_600_000))}, {"seq", String.valueOf(r.nextInt(1_000_000))}};
+            {"timestamp", String.valueOf(now - r.nextInt(3_600_000))}, {"seq", String.valueOf(r.nextInt(1_000_000))}};
         for (String[] kv : base) {
             b.append('"').append(kv[0]).append("\":").append(kv[0].equals(field) ? value : kv[1]).append(',');
         }
@@ -40,17 +62,10 @@ class TelemetryParserFuzzTest {
 
     @Test
     void everyNearValidRecordIsADeadLetterWithAReasonOrASaneReading() {
-        SplittableRandom r = new SplittableRandom(29);
         AssetModel pump = AssetModels.builtIn().get("INDUSTRIAL_PUMP");
-        List<String> sensors = pump.sensors().stream().map(s -> s.name()).toList();
         int accepted = 0;
         int rejected = 0;
-        for (int i = 0; i < 20_000; i++) {
-            String sensor = sensors.get(r.nextInt(sensors.size()));
-            String readings = "{\"" + sensor + "\":" + (r.nextInt(4) == 0 ? EXTREMES[r.nextInt(EXTREMES.length)]
-                    : String.valueOf(r.nextDouble() * 100)) + "}";
-            String json = r.nextInt(5) == 0 ? record(r, "none", "", readings)
-                    : record(r, FIELDS[r.nextInt(FIELDS.length)], EXTREMES[r.nextInt(EXTREMES.length)], readings);
+        for (String json : nearValidRecords(20_000, 29, NOW)) {
             TelemetryParser.Result result = PARSER.parse(json.getBytes(StandardCharsets.UTF_8));
             if (result.telemetry() == null) {
                 assertThat(result.reason()).as(json).isNotNull();
