@@ -202,13 +202,27 @@ public final class AssetScorer implements Serializable {
     public record Scores(SensorResult[] sensors, double surprise) {}
 
     /**
-     * Runs each present sensor's {@link Surprise} model (and seasonal profile): into {@code news} its tail
-     * probability, into {@code condition} its run's, into {@code reference} the value it is expected near (its held
-     * or slow level plus the season). Returns how many sensors the reading has.
+     * Runs the {@link Surprise} model (and seasonal profile) of each present sensor without a model's range: into
+     * {@code news} its tail probability, into {@code condition} its condition's, into {@code reference} the value it is
+     * expected near (its held or slow level plus the season); 1 for the others. Returns how many sensors the reading
+     * has. A sensor with a model's range is judged by the model-based detectors (RESIDUAL, SHIFT, RANGE, STUCK): its
+     * surprise would be computed for nothing, at 1.2 µs per reading of a five-sensor pump (JMH scoreUpdate, 697 ns
+     * without it, 1,883 ns with it); its news is a range breach or a freeze, at the reading it starts.
      */
     private int observe(ScoringState s, long timestamp, double[] values, double[] min, double[] news,
             double[] condition, double[] reference) {
         int n = s.sensors.length;
+        int present = 0;
+        boolean anyWithoutModel = false;
+        for (int j = 0; j < n; j++) {
+            news[j] = 1;
+            condition[j] = 1;
+            present += Double.isNaN(values[j]) ? 0 : 1;
+            anyWithoutModel |= Double.isNaN(min[j]);
+        }
+        if (!anyWithoutModel) {
+            return present;
+        }
         if (s.surprise == null) {
             s.surprise = Surprise.newState(n);
         }
@@ -217,15 +231,11 @@ public final class AssetScorer implements Serializable {
             s.season = Seasonality.newState(n);
         }
         long dt = s.lastTimestamp == Long.MIN_VALUE ? 0 : Math.max(0, timestamp - s.lastTimestamp);
-        int present = 0;
         for (int j = 0; j < n; j++) {
             double v = values[j];
-            if (Double.isNaN(v)) {
-                news[j] = 1;
-                condition[j] = 1;
+            if (Double.isNaN(v) || !Double.isNaN(min[j])) {
                 continue;
             }
-            present++;
             double offset = Seasonality.offset(s.season, j, timestamp, span);
             news[j] = Surprise.observe(s.surprise, j, v - offset, settings.surpriseMemory(), settings.surpriseWarmup(),
                     s.baselineHeld, condition, Double.isNaN(min[j]));

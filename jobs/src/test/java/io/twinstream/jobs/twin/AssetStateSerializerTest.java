@@ -192,6 +192,13 @@ class AssetStateSerializerTest {
         assertThat(own.resolveSchemaCompatibility(layoutOne).isCompatibleAfterMigration()).isTrue();
         assertThat(writtenAndReadBack(own).restoreSerializer()).isEqualTo(SERIALIZER);
         AssetState s = statesAfter(30_000, 5_000).values().iterator().next();
+        // what only layout 3 holds (a model-less asset's surprise and season, runs, a held baseline)
+        s.scoring.surprise = new double[] {1.5, 0, -2.25, 1e-300};
+        s.scoring.season = new double[] {0.5, 0};
+        s.scoring.longestRun = new int[] {7, 0, 3};
+        s.scoring.baselineHeld = true;
+        s.alerts.rebaselinedThrough = 1_700_000_123_456L;
+        assertRoundTrips(s);
         TypeSerializer<AssetState> restored = layoutOne.restoreSerializer();
         assertThat(restored).isEqualTo(LAYOUT_1).isNotEqualTo(SERIALIZER);
         assertThat(bytes(SERIALIZER, restored.deserialize(new DataInputDeserializer(bytes(LAYOUT_1, s)))))
@@ -221,6 +228,9 @@ class AssetStateSerializerTest {
             copy.scoring.season = null;
             copy.scoring.longestRun = null;
             copy.scoring.baselineHeld = false;
+        }
+        if (copy.alerts != null) {
+            copy.alerts.rebaselinedThrough = Long.MIN_VALUE;
         }
         return copy;
     }
