@@ -23,13 +23,15 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One PNG per scored series: its values (each sensor) with incidents shaded and labelled rows marked, and its
- * {@code anomaly_score} beneath on the same time axis, so a data engineer sees at a glance where and why it fired.
+ * {@code anomaly_score} beneath on the same time axis, as a rarity in decades (2 = one reading in a hundred), so a data engineer sees at a glance where and why it fired.
  * Also the entry point of {@code backtest} and {@code evaluate-csv}, which take {@code --plot DIR}.
  */
 public final class SeriesPlots implements Backtest.SeriesListener {
     static final int WIDTH = 1400;
     static final int VALUES_HEIGHT = 420;
     static final int SCORE_HEIGHT = 240;
+    /** The score panel's top: a score of 1 - 1e-7 and above (the backtest writes six decimals). */
+    static final double MAX_RARITY = 7;
     /** The shading of an open incident. */
     static final Color INCIDENT = new Color(255, 190, 190);
 
@@ -102,11 +104,17 @@ public final class SeriesPlots implements Backtest.SeriesListener {
             s.setMarker(SeriesMarkers.SQUARE);
             s.setMarkerColor(new Color(120, 0, 160));
         }
-        XYChart score = new XYChartBuilder().width(WIDTH).height(SCORE_HEIGHT).yAxisTitle("anomaly_score").build();
+        // a calibrated score spreads normal rows evenly over 0..1; its rarity in decades shows where it fired
+        XYChart score = new XYChartBuilder().width(WIDTH).height(SCORE_HEIGHT)
+                .yAxisTitle("-log10(1 - anomaly_score)").build();
         score.getStyler().setDatePattern("MM-dd HH:mm");
         score.getStyler().setYAxisMin(0.0);
-        score.getStyler().setYAxisMax(1.0);
-        score.addSeries("anomaly_score", times, toList(result.scores())).setMarker(SeriesMarkers.NONE);
+        score.getStyler().setYAxisMax(MAX_RARITY);
+        double[] rarity = new double[n];
+        for (int r = 0; r < n; r++) {
+            rarity[r] = Math.min(MAX_RARITY, -Math.log10(Math.max(1e-300, 1 - result.scores()[r])));
+        }
+        score.addSeries("rarity of the reading", times, toList(rarity)).setMarker(SeriesMarkers.NONE);
 
         BufferedImage top = BitmapEncoder.getBufferedImage(values);
         BufferedImage bottom = BitmapEncoder.getBufferedImage(score);

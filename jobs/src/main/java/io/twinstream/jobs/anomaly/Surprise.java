@@ -136,8 +136,11 @@ public final class Surprise {
         double runRate = warm ? RUN_RATE : 0;
         double run = st[o + RUN] + runRate * ((y - st[o + LEVEL]) / slowScale - st[o + RUN]);
         double runDeviation = Math.abs(run) / (st[o + RUN_SCALE] + 1e-12);
+        // a run is judged once its own usual size has been learned for another warm-up: judged against a size of 0,
+        // the first warm reading of every series would be a certain anomaly
+        boolean runWarm = count > 2L * warmup;
         double pInstant = warm ? tail(st, o, EXCEED, deviation) : 1;
-        double pRun = warm ? tail(st, o, RUN_EXCEED, runDeviation) : 1;
+        double pRun = runWarm ? tail(st, o, RUN_EXCEED, runDeviation) : 1;
 
         // learn: the calibrations first (from the deviations just judged), then the scales and levels
         // the condition only for the sensors that use it (those without a model's range): it costs a third of this
@@ -148,7 +151,7 @@ public final class Surprise {
                     - st[o + CONDITION_RUN]);
             double conditionScale = st[o + CONDITION_SCALE];
             conditionDeviation = Math.abs(conditionRun) / (conditionScale + 1e-12);
-            condition[j] = warm ? tail(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
+            condition[j] = runWarm ? tail(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
             st[o + CONDITION_RUN] = conditionRun;
             learnCondition(st, o, y, count, warmup, warm, held, conditionRun, conditionScale);
         }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,12 +49,15 @@ public final class Backtest {
     public static Map<String, Integer> run(Path input, Path output, String labelColumn, Set<String> excluded,
             PipelineConfig config, SeriesListener listener) throws IOException {
         List<Path> files = EvaluateCsv.csvFiles(input);
-        Scoring scoring = new Scoring(AssetModels.builtIn(), ScoringSettings.from(config));
-        AlertLogic alerting = new AlertLogic(AssetModels.builtIn(), AlertSettings.from(config));
+        ScoringSettings scoringSettings = ScoringSettings.from(config);
+        AlertSettings alertSettings = AlertSettings.from(config);
         Map<String, Integer> rows = new ConcurrentHashMap<>();
         try {
             files.parallelStream().forEach(f -> {
                 try {
+                    // a scorer reuses work arrays, as one operator instance does in one thread: one per file here
+                    Scoring scoring = new Scoring(AssetModels.builtIn(), scoringSettings);
+                    AlertLogic alerting = new AlertLogic(AssetModels.builtIn(), alertSettings);
                     String id = input.relativize(f).toString();
                     CsvTable table = CsvTable.read(f, labelColumn, excluded);
                     SeriesRun.Result result = SeriesRun.run(id, table, scoring, alerting);
@@ -99,34 +101,16 @@ public final class Backtest {
 
     /** Parses the command line; null after printing the usage for {@code --help}; exits 2 on a wrong argument. */
     public static Options parse(String[] args) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        Path input = null;
-        Path output = null;
-        String label = null;
-        Set<String> excluded = new LinkedHashSet<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
+        try {
+            CsvCommandLine c = CsvCommandLine.parse(args);
+            if (c == null) {
                 System.out.println(USAGE);
                 return null;
             }
-            if (i + 1 >= args.length || !a.startsWith("--")) {
-                fail(a.startsWith("--") ? "option " + a + " needs a value" : "unexpected argument '" + a + "'");
+            if (c.input() == null || c.output() == null) {
+                throw new IllegalArgumentException("--input DIR and --output DIR are required");
             }
-            String v = args[++i];
-            switch (a) {
-                case "--input" -> input = Path.of(v);
-                case "--output" -> output = Path.of(v);
-                case "--label-column" -> label = v;
-                case "--exclude-columns" -> excluded.addAll(List.of(v.split(",")));
-                default -> settings.put(a.substring(2), v);
-            }
-        }
-        if (input == null || output == null) {
-            fail("--input DIR and --output DIR are required");
-        }
-        try {
-            return new Options(input, output, label, excluded, PipelineConfig.of(settings));
+            return new Options(c.input(), c.output(), c.labelColumn(), c.excluded(), PipelineConfig.of(c.settings()));
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());
             return null;

@@ -10,8 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +27,7 @@ import java.util.stream.Stream;
 public final class EvaluateCsv {
 
     /** One file's outcome. */
-    public record FileResult(String file, int rows, RowMetrics rows_, int incidents, WindowedScore.Series series) {}
+    public record FileResult(String file, int rows, RowMetrics metrics, int incidents, WindowedScore.Series series) {}
 
     /** Everything a run measured. */
     public record Report(List<FileResult> files, RowMetrics overall, WindowedScore.Best windowed) {}
@@ -81,7 +79,7 @@ public final class EvaluateCsv {
         out.printf(Locale.ROOT, "%-28s %6s %6s %6s %6s %6s %6s %9s %9s%n", "file", "rows", "F1", "prec", "recall",
                 "FAR%", "MAR%", "incidents", "windowed");
         for (FileResult f : report.files()) {
-            RowMetrics m = f.rows_();
+            RowMetrics m = f.metrics();
             out.printf(Locale.ROOT, "%-28s %6d %6.3f %6.3f %6.3f %6.2f %6.2f %9d %9.1f%n", f.file(), f.rows(), m.f1(),
                     m.precision(), m.recall(), m.falseAlarmRate(), m.missedAlarmRate(), f.incidents(),
                     WindowedScore.score(f.series(), threshold).normalised());
@@ -100,32 +98,19 @@ public final class EvaluateCsv {
 
     /** Parses the command line; null after printing the usage for {@code --help}; exits 2 on a wrong argument. */
     public static Options parse(String[] args) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        Path input = null;
-        String label = null;
-        Set<String> excluded = new LinkedHashSet<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
+        try {
+            CsvCommandLine c = CsvCommandLine.parse(args);
+            if (c == null) {
                 System.out.println(USAGE);
                 return null;
             }
-            if (i + 1 >= args.length || !a.startsWith("--")) {
-                fail(a.startsWith("--") ? "option " + a + " needs a value" : "unexpected argument '" + a + "'");
+            if (c.input() == null || c.labelColumn() == null) {
+                throw new IllegalArgumentException("--input DIR and --label-column NAME are required");
             }
-            String v = args[++i];
-            switch (a) {
-                case "--input" -> input = Path.of(v);
-                case "--label-column" -> label = v;
-                case "--exclude-columns" -> excluded.addAll(List.of(v.split(",")));
-                default -> settings.put(a.substring(2), v);
+            if (c.output() != null) {
+                throw new IllegalArgumentException("evaluate-csv writes no files: --output is backtest's");
             }
-        }
-        if (input == null || label == null) {
-            fail("--input DIR and --label-column NAME are required");
-        }
-        try {
-            return new Options(input, label, excluded, PipelineConfig.of(settings));
+            return new Options(c.input(), c.labelColumn(), c.excluded(), PipelineConfig.of(c.settings()));
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());
             return null;

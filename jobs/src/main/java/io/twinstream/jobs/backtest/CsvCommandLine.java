@@ -1,0 +1,46 @@
+package io.twinstream.jobs.backtest;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command line that {@code backtest} and {@code evaluate-csv} share: {@code --input DIR}, {@code --output DIR},
+ * {@code --label-column NAME}, {@code --exclude-columns A,B}, and {@code --<setting> value} for the pipeline's
+ * settings. Each command checks what it requires.
+ */
+record CsvCommandLine(Path input, Path output, String labelColumn, Set<String> excluded, Map<String, String> settings) {
+
+    /** The parsed line, or null for {@code --help}; an IllegalArgumentException says what is wrong. */
+    static CsvCommandLine parse(String[] args) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        Path input = null;
+        Path output = null;
+        String label = null;
+        Set<String> excluded = new LinkedHashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                return null;
+            }
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--input" -> input = Path.of(v);
+                case "--output" -> output = Path.of(v);
+                case "--label-column" -> label = v;
+                case "--exclude-columns" -> excluded.addAll(List.of(v.split(",")));
+                default -> settings.put(a.substring(2), v);
+            }
+        }
+        return new CsvCommandLine(input, output, label, excluded, settings);
+    }
+}
