@@ -51,13 +51,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
             "transport-faults", "0.002");
 
     private final EmbeddedKafka kafka;
-    private final PipelineConfig config;
-    private final FleetGenerator generator;
-    private final Thread generatorThread;
-    private final JobClient job;
+    private PipelineConfig config;
+    private FleetGenerator generator;
+    private Thread generatorThread;
+    private JobClient job;
     private final LiveView view = new LiveView();
-    private final Thread viewFeeder;
-    private final KafkaConsumer<byte[], byte[]> viewConsumer;
+    private Thread viewFeeder;
+    private KafkaConsumer<byte[], byte[]> viewConsumer;
     private final int webPort;
     private volatile Exception generatorFailure;
 
@@ -69,7 +69,20 @@ public final class EmbeddedPipeline implements AutoCloseable {
             int parallelism) throws Exception {
         this.webPort = webPort;
         boolean external = pipelineArgs.containsKey(Key.BOOTSTRAP_SERVERS.name);
+        // wrong settings fail here, before anything is started that would have to be stopped
+        GeneratorConfig generatorConfig = SensorGeneratorCli.toConfig(generatorArgs);
+        PipelineConfig.fromArgs(toArgs(pipelineArgs), System.getenv());
         kafka = external ? null : startBroker();
+        try {
+            start(pipelineArgs, generatorConfig, external, webPort, parallelism);
+        } catch (Exception | Error e) {
+            stopQuietly();
+            throw e;
+        }
+    }
+
+    private void start(Map<String, String> pipelineArgs, GeneratorConfig generatorConfig, boolean external, int webPort,
+            int parallelism) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>(pipelineArgs);
         if (!external) {
             settings.put(Key.BOOTSTRAP_SERVERS.name, kafka.bootstrapServers());
@@ -84,7 +97,6 @@ public final class EmbeddedPipeline implements AutoCloseable {
             Topics.ensure(admin, config, 4, (short) 1);
         }
 
-        GeneratorConfig generatorConfig = SensorGeneratorCli.toConfig(generatorArgs);
         generator = new FleetGenerator(generatorConfig, AssetModels.builtIn());
         Map<String, Object> producer = new HashMap<>();
         config.kafkaProperties().forEach((k, v) -> producer.put(k.toString(), v));
@@ -192,17 +204,32 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        generator.stop();
-        generatorThread.join(10_000);
-        try {
-            job.cancel().get();
-        } catch (Exception e) {
-            // already finished or failed: nothing to cancel
+        if (generator != null) {
+            generator.stop();
+            generatorThread.join(10_000);
         }
-        viewConsumer.wakeup();
-        viewFeeder.join(10_000);
+        if (job != null) {
+            try {
+                job.cancel().get();
+            } catch (Exception e) {
+                // already finished or failed: nothing to cancel
+            }
+        }
+        if (viewConsumer != null) {
+            viewConsumer.wakeup();
+            viewFeeder.join(10_000);
+        }
         if (kafka != null) {
             kafka.close();
+        }
+    }
+
+    /** After a failed start: stops whatever had started, so the process can exit and frees its ports. */
+    private void stopQuietly() {
+        try {
+            close();
+        } catch (Exception e) {
+            System.err.println("while stopping after a failed start: " + e);
         }
     }
 
@@ -215,10 +242,20 @@ public final class EmbeddedPipeline implements AutoCloseable {
         for (Map.Entry<String, String> e : args.entrySet()) {
             if (e.getKey().startsWith("gen.")) {
                 generatorArgs.put(e.getKey().substring(4), e.getValue());
-            } else if (e.getKey().equals("web-port")) {
-                webPort = Integer.parseInt(e.getValue());
-            } else if (e.getKey().equals("parallelism")) {
-                parallelism = Integer.parseInt(e.getValue());
+            } else if (e.getKey().equals("web-port") || e.getKey().equals("parallelism")) {
+                int v;
+                try {
+                    v = Integer.parseInt(e.getValue());
+                } catch (NumberFormatException bad) {
+                    System.err.println("twinstream demo: --" + e.getKey() + " takes a whole number, not '" + e.getValue() + "'");
+                    System.exit(2);
+                    return;
+                }
+                if (e.getKey().equals("web-port")) {
+                    webPort = v;
+                } else {
+                    parallelism = v;
+                }
             } else {
                 pipelineArgs.put(e.getKey(), e.getValue());
             }
@@ -226,7 +263,19 @@ public final class EmbeddedPipeline implements AutoCloseable {
         boolean tty = System.console() != null;
         CountDownLatch stopped = new CountDownLatch(1);
         System.out.println("starting twinstream (broker, topics, generator, Flink MiniCluster)...");
-        EmbeddedPipeline pipeline = new EmbeddedPipeline(pipelineArgs, generatorArgs, webPort, parallelism);
+        EmbeddedPipeline pipeline;
+        try {
+            pipeline = new EmbeddedPipeline(pipelineArgs, generatorArgs, webPort, parallelism);
+        } catch (IllegalArgumentException e) {
+            System.err.println("twinstream demo: invalid argument: " + e.getMessage()
+                    + " (bin/twinstream generator --help lists the --gen.* options)");
+            System.exit(2);
+            return;
+        } catch (Exception e) {
+            System.err.println("twinstream demo: could not start: " + e + " (details in the log file)");
+            System.exit(1);
+            return;
+        }
         System.out.println(pipeline.config().describe());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping twinstream...");
