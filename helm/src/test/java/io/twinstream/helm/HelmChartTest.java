@@ -127,6 +127,8 @@ class HelmChartTest {
         assertThat(topics).extracting(t -> t.path("spec").path("topicName").asText())
                 .containsExactlyInAnyOrder("telemetry.raw", "twin.snapshots", "twin.alerts", "twin.scores", "telemetry.dlq");
         assertThat(topics).allSatisfy(t -> {
+            // Strimzi's CRD serves KafkaTopic only as v1 since its 1.0 release
+            assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
             assertThat(t.path("metadata").path("labels").path("strimzi.io/cluster").asText()).isEqualTo("demo");
             assertThat(t.path("spec").path("partitions").asInt()).isEqualTo(4);
         });
