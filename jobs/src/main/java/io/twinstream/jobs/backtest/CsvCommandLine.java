@@ -14,6 +14,13 @@ import java.util.Set;
  */
 record CsvCommandLine(Path input, Path output, String labelColumn, Set<String> excluded, Map<String, String> settings) {
 
+    /** What was wrong, in one line, then the usage; exit code 2. */
+    static void fail(String command, String usage, String message) {
+        System.err.println("twinstream " + command + ": " + message);
+        System.err.println(usage);
+        System.exit(2);
+    }
+
     /** The parsed line, or null for {@code --help}; an IllegalArgumentException says what is wrong. */
     static CsvCommandLine parse(String[] args) {
         Map<String, String> settings = new LinkedHashMap<>();

@@ -126,19 +126,10 @@ public final class EvaluateCsv {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Options o = parse(args);
-        if (o != null) {
-            run(o, (f, t, r) -> {});
-        }
-    }
-
     static final String USAGE = "usage: twinstream evaluate-csv --input DIR --label-column NAME [--exclude-columns A,B] "
             + "[--plot DIR] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
 
     private static void fail(String message) {
-        System.err.println("twinstream evaluate-csv: " + message);
-        System.err.println(USAGE);
-        System.exit(2);
+        CsvCommandLine.fail("evaluate-csv", USAGE, message);
     }
 }

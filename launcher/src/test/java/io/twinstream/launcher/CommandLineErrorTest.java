@@ -11,10 +11,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code bin/twinstream demo} with a wrong argument answers in a line, exits 2, and leaves no process behind (it used to
- * print a NumberFormatException and hang, holding its ports). Runs the demo's main in a JVM of its own.
+ * {@code bin/twinstream demo}, {@code backtest} and {@code evaluate-csv} answer a wrong argument in a line, exit 2, and
+ * leave no process behind (the demo used to
+ * print a NumberFormatException and hang, holding its ports). Each runs in a JVM of its own.
  */
-class DemoStartupErrorTest {
+class CommandLineErrorTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
@@ -23,8 +24,26 @@ class DemoStartupErrorTest {
         "--event-time.max-future-skew, banana, invalid argument",
     })
     void aWrongArgumentIsOneLineAndExitCode2(String option, String value, String message) throws Exception {
+        assertOneLineAndExitCode2(List.of(EmbeddedPipeline.class.getName(), option, value), "twinstream demo:", message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "backtest --input /nonexistent/dir --output /tmp/out | no such file or directory",
+        "backtest --input /tmp | --input DIR and --output DIR are required",
+        "evaluate-csv --input /tmp --label-column x --output /tmp/y | writes no files",
+        "evaluate-csv --input | needs a value",
+    })
+    void theCsvCommandsAnswerAWrongArgumentInALineWithExitCode2(String args, String message) throws Exception {
+        List<String> command = new ArrayList<>(List.of(SeriesPlots.class.getName()));
+        command.addAll(List.of(args.trim().split(" ")));
+        assertOneLineAndExitCode2(command, "twinstream " + args.trim().split(" ")[0] + ":", message);
+    }
+
+    static void assertOneLineAndExitCode2(List<String> mainAndArgs, String prefix, String message) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EmbeddedPipeline.class.getName(), option, value));
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(mainAndArgs);
         Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         boolean exited = p.waitFor(90, TimeUnit.SECONDS);
         if (!exited) {
@@ -33,7 +52,7 @@ class DemoStartupErrorTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(exited).as("the demo exited by itself; stderr: %s", err).isTrue();
         assertThat(p.exitValue()).as(err).isEqualTo(2);
-        assertThat(err).contains("twinstream demo:").contains(message).doesNotContain("Exception in thread")
+        assertThat(err).contains(prefix).contains(message).doesNotContain("Exception in thread")
                 .doesNotContain("\tat ");
         assertThat(err.lines().filter(l -> !l.isBlank()).count()).as(err).isLessThanOrEqualTo(2);
         assertThat(p.descendants().filter(ProcessHandle::isAlive).count()).isZero();
