@@ -44,8 +44,6 @@ public final class AssetScorer implements Serializable {
     static final double CONDITION_FULL = 5;
     /** A sensor that repeats its value this often is naturally constant and never called stuck. */
     private static final double NATURALLY_CONSTANT = 0.999;
-    /** A run of identical values is a freeze only past this many times the longest run seen in normal operation. */
-    private static final int LONGEST_RUN_MARGIN = 1;
     /** Repeat rates are averaged over at most this many readings. */
     private static final int REPEAT_MEMORY = 2000;
 
@@ -238,7 +236,7 @@ public final class AssetScorer implements Serializable {
             }
             double offset = Seasonality.offset(s.season, j, timestamp, span);
             news[j] = Surprise.observe(s.surprise, j, v - offset, settings.surpriseMemory(), settings.surpriseWarmup(),
-                    s.baselineHeld, condition, Double.isNaN(min[j]));
+                    s.baselineHeld, condition);
             reference[j] = Surprise.level(s.surprise, j) + offset;
             if (s.season != null) {
                 Seasonality.learn(s.season, j, v, timestamp, dt, span);
@@ -454,9 +452,9 @@ public final class AssetScorer implements Serializable {
         }
         double required = p <= 0 ? settings.stuckMinRun()
                 : Math.max(settings.stuckMinRun(), Math.ceil(Math.log(settings.stuckFalseAlarmProbability()) / Math.log(p)));
-        // runs of a quantised sensor come in bursts, not independently: a plateau as long as one seen in normal
-        // operation, or up to twice as long, is not a freeze
-        required = Math.max(required, LONGEST_RUN_MARGIN * s.longestRun[j] + 1);
+        // runs of a quantised sensor come in bursts, not independently: a plateau no longer than the longest seen in
+        // normal operation is not a freeze
+        required = Math.max(required, s.longestRun[j] + 1);
         int run = s.repeatRun[j];
         if (run < required) {
             return 0;

@@ -99,13 +99,12 @@ public final class Surprise {
      *                  measures how far the series still is from the normal before the incident, and the runs'
      *                  calibration does not learn from it
      * @param condition receives at [j] the tail probability of the condition: how unusual the series' recent level
-     *                  is against the reference (a slow level that news does not reset); 1 unless wanted
-     * @param wantCondition whether to judge and learn the condition at all
+     *                  is against the reference (a slow level that news does not reset)
      * @return the reading's tail probability (its news): the smaller of the instant deviation's and the run's,
      *         doubled for the two
      */
     public static double observe(double[] st, int j, double y, double memory, int warmup, boolean held,
-            double[] condition, boolean wantCondition) {
+            double[] condition) {
         int o = j * STRIDE;
         double count = st[o + COUNT];
         if (count == 0) {
@@ -143,28 +142,21 @@ public final class Surprise {
         double pRun = runWarm ? tail(st, o, RUN_EXCEED, runDeviation) : 1;
 
         // learn: the calibrations first (from the deviations just judged), then the scales and levels
-        // the condition only for the sensors that use it (those without a model's range): it costs a third of this
-        double conditionDeviation = 0;
-        condition[j] = 1;
-        if (wantCondition) {
-            double conditionRun = st[o + CONDITION_RUN] + runRate * ((y - st[o + REFERENCE]) / slowScale
-                    - st[o + CONDITION_RUN]);
-            double conditionScale = st[o + CONDITION_SCALE];
-            conditionDeviation = Math.abs(conditionRun) / (conditionScale + 1e-12);
-            condition[j] = runWarm ? tail(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
-            st[o + CONDITION_RUN] = conditionRun;
-            learnCondition(st, o, y, count, warmup, warm, held, conditionRun, conditionScale);
-        }
+        double conditionRun = st[o + CONDITION_RUN] + runRate * ((y - st[o + REFERENCE]) / slowScale
+                - st[o + CONDITION_RUN]);
+        double conditionScale = st[o + CONDITION_SCALE];
+        double conditionDeviation = Math.abs(conditionRun) / (conditionScale + 1e-12);
+        condition[j] = runWarm ? tail(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
+        st[o + CONDITION_RUN] = conditionRun;
+        learnCondition(st, o, y, count, warmup, warm, held, conditionRun, conditionScale);
         double forget = 1 / Math.min(count, memory);
         st[o + TOTAL] = st[o + TOTAL] * (1 - forget) + 1;
         for (int k = 0; k < THRESHOLDS.length; k++) {
             st[o + EXCEED + k] = st[o + EXCEED + k] * (1 - forget) + (deviation > THRESHOLDS[k] ? 1 : 0);
             if (!held) {
                 st[o + RUN_EXCEED + k] = st[o + RUN_EXCEED + k] * (1 - forget) + (runDeviation > THRESHOLDS[k] ? 1 : 0);
-                if (wantCondition) {
-                    st[o + CONDITION_EXCEED + k] = st[o + CONDITION_EXCEED + k] * (1 - forget)
-                            + (conditionDeviation > THRESHOLDS[k] ? 1 : 0);
-                }
+                st[o + CONDITION_EXCEED + k] = st[o + CONDITION_EXCEED + k] * (1 - forget)
+                        + (conditionDeviation > THRESHOLDS[k] ? 1 : 0);
             }
         }
         if (!held && warm) {

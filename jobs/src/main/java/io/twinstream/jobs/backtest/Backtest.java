@@ -101,20 +101,12 @@ public final class Backtest {
 
     /** Parses the command line; null after printing the usage for {@code --help}; exits 2 on a wrong argument. */
     public static Options parse(String[] args) {
-        try {
-            CsvCommandLine c = CsvCommandLine.parse(args);
-            if (c == null) {
-                System.out.println(USAGE);
-                return null;
-            }
+        return CsvCommandLine.parseOrExit(args, "backtest", USAGE, c -> {
             if (c.input() == null || c.output() == null) {
                 throw new IllegalArgumentException("--input DIR and --output DIR are required");
             }
             return new Options(c.input(), c.output(), c.labelColumn(), c.excluded(), PipelineConfig.of(c.settings()));
-        } catch (IllegalArgumentException e) {
-            fail(e.getMessage());
-            return null;
-        }
+        });
     }
 
     /** Runs the parsed command line, printing one line per file. */

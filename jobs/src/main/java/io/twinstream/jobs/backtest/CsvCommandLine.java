@@ -14,6 +14,26 @@ import java.util.Set;
  */
 record CsvCommandLine(Path input, Path output, String labelColumn, Set<String> excluded, Map<String, String> settings) {
 
+    /**
+     * The parsed line turned into a command's options by {@code options}, which throws an IllegalArgumentException
+     * for what the command requires; null after printing the usage for {@code --help}; on a wrong argument, one line
+     * and the usage on stderr, exit code 2.
+     */
+    static <T> T parseOrExit(String[] args, String command, String usage,
+            java.util.function.Function<CsvCommandLine, T> options) {
+        try {
+            CsvCommandLine c = parse(args);
+            if (c == null) {
+                System.out.println(usage);
+                return null;
+            }
+            return options.apply(c);
+        } catch (IllegalArgumentException e) {
+            fail(command, usage, e.getMessage());
+            return null;
+        }
+    }
+
     /** What was wrong, in one line, then the usage; exit code 2. */
     static void fail(String command, String usage, String message) {
         System.err.println("twinstream " + command + ": " + message);

@@ -98,12 +98,7 @@ public final class EvaluateCsv {
 
     /** Parses the command line; null after printing the usage for {@code --help}; exits 2 on a wrong argument. */
     public static Options parse(String[] args) {
-        try {
-            CsvCommandLine c = CsvCommandLine.parse(args);
-            if (c == null) {
-                System.out.println(USAGE);
-                return null;
-            }
+        return CsvCommandLine.parseOrExit(args, "evaluate-csv", USAGE, c -> {
             if (c.input() == null || c.labelColumn() == null) {
                 throw new IllegalArgumentException("--input DIR and --label-column NAME are required");
             }
@@ -111,10 +106,7 @@ public final class EvaluateCsv {
                 throw new IllegalArgumentException("evaluate-csv writes no files: --output is backtest's");
             }
             return new Options(c.input(), c.labelColumn(), c.excluded(), PipelineConfig.of(c.settings()));
-        } catch (IllegalArgumentException e) {
-            fail(e.getMessage());
-            return null;
-        }
+        });
     }
 
     /** Runs the parsed command line and prints its report. */
