@@ -26,6 +26,7 @@ import java.util.Map;
  * @param updatedAt     event time of this event, epoch ms
  * @param resolvedAt    event time it resolved, or null while open
  * @param currentValues the twin's latest value per sensor
+ * @param registry      the asset's registry entry (display name, parent, location, tags); null if unregistered
  */
 public record Alert(
         int schemaVersion,
@@ -45,7 +46,8 @@ public record Alert(
         long startedAt,
         long updatedAt,
         Long resolvedAt,
-        Map<String, Double> currentValues) {
+        Map<String, Double> currentValues,
+        AssetInfo registry) {
 
     public enum AlertKind { ANOMALY, OFFLINE }
 

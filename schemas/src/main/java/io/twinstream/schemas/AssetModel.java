@@ -7,18 +7,25 @@ import java.util.stream.Collectors;
 
 /**
  * An asset type: the sensors it reports and how often. One telemetry record carries one reading
- * of every sensor, so the sampling interval belongs to the type.
+ * of every sensor, so the sampling interval belongs to the type. The format is
+ * {@code twinstream/schemas/asset-model.v1.schema.json}; {@link ModelDefinitions} reads and checks it.
  *
  * @param type               the {@code assetType} value in telemetry
+ * @param version            version of this type's model, 1 if not given; a higher one replaces a lower one at runtime
  * @param description        what the asset is
  * @param samplingIntervalMs nominal time between two readings of one asset
  * @param sensors            the sensors, each with unit and valid physical range
  */
-public record AssetModel(String type, String description, long samplingIntervalMs, List<SensorSpec> sensors)
-        implements java.io.Serializable {
+public record AssetModel(String type, Integer version, String description, long samplingIntervalMs,
+        List<SensorSpec> sensors) implements java.io.Serializable {
 
     public AssetModel {
+        version = version == null ? 1 : version;
         sensors = List.copyOf(sensors);
+    }
+
+    public AssetModel(String type, String description, long samplingIntervalMs, List<SensorSpec> sensors) {
+        this(type, 1, description, samplingIntervalMs, sensors);
     }
 
     public Map<String, SensorSpec> sensorsByName() {
@@ -32,5 +39,14 @@ public record AssetModel(String type, String description, long samplingIntervalM
             }
         }
         return null;
+    }
+
+    /** The sensor names in the model's order. */
+    public String[] sensorNames() {
+        String[] names = new String[sensors.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = sensors.get(i).name();
+        }
+        return names;
     }
 }

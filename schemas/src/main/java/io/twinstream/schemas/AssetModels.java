@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The registry of asset types, loaded from {@code twinstream/asset-models.json} on the classpath
- * (or any stream in the same format).
+ * The asset types a job knows: the built-ins ({@code twinstream/asset-models.json} on the classpath), the user's
+ * ({@link ModelDefinitions}, {@code --models}), and in a running job those that arrive on the models topic
+ * ({@link #put}). Not thread-safe: each operator instance keeps its own.
  */
 public final class AssetModels implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -25,11 +26,59 @@ public final class AssetModels implements Serializable {
 
     private final Map<String, AssetModel> byType;
     /** The same models, for {@link #get}'s identity check. */
-    private final AssetModel[] models;
+    private AssetModel[] models;
 
     private AssetModels(Map<String, AssetModel> byType) {
         this.byType = byType;
         this.models = byType.values().toArray(AssetModel[]::new);
+    }
+
+    /** A set of models; a type given twice is refused. */
+    public static AssetModels of(Collection<AssetModel> models) {
+        Map<String, AssetModel> byType = new LinkedHashMap<>();
+        for (AssetModel m : models) {
+            if (byType.put(m.type(), m) != null) {
+                throw new IllegalArgumentException("asset type declared twice: " + m.type());
+            }
+        }
+        return new AssetModels(byType);
+    }
+
+    /** These models with {@code overrides} added; a type in both takes the override. */
+    public AssetModels with(Collection<AssetModel> overrides) {
+        Map<String, AssetModel> byType = new LinkedHashMap<>(this.byType);
+        for (AssetModel m : overrides) {
+            byType.put(m.type(), m);
+        }
+        return new AssetModels(byType);
+    }
+
+    /** What {@link #put} did with a model. */
+    public enum Change {
+        /** A type not known before. */
+        ADDED,
+        /** A higher version of a known type replaced the one in force. */
+        NEW_VERSION,
+        /** The same version with the same content: nothing to do. */
+        SAME,
+        /** A lower version than the one in force, or the same version with other content: the one in force stays. */
+        REFUSED
+    }
+
+    /** Puts a model in force if it is new or a higher version of its type. */
+    public Change put(AssetModel m) {
+        AssetModel current = byType.get(m.type());
+        if (current != null) {
+            if (current.version().equals(m.version())) {
+                return current.equals(m) ? Change.SAME : Change.REFUSED;
+            }
+            if (current.version() > m.version()) {
+                return Change.REFUSED;
+            }
+        }
+        byType.put(m.type(), m);
+        models = byType.values().toArray(AssetModel[]::new);
+        return current == null ? Change.ADDED : Change.NEW_VERSION;
     }
 
     public static AssetModels builtIn() {
@@ -44,14 +93,7 @@ public final class AssetModels implements Serializable {
     }
 
     public static AssetModels load(InputStream in) throws IOException {
-        List<AssetModel> models = Json.MAPPER.readValue(in, new TypeReference<List<AssetModel>>() {});
-        Map<String, AssetModel> byType = new LinkedHashMap<>();
-        for (AssetModel m : models) {
-            if (byType.put(m.type(), m) != null) {
-                throw new IllegalArgumentException("asset type declared twice: " + m.type());
-            }
-        }
-        return new AssetModels(byType);
+        return of(Json.MAPPER.readValue(in, new TypeReference<List<AssetModel>>() {}));
     }
 
     /**
@@ -66,6 +108,10 @@ public final class AssetModels implements Serializable {
             }
         }
         return byType.get(type);
+    }
+
+    public int size() {
+        return models.length;
     }
 
     public Collection<AssetModel> all() {

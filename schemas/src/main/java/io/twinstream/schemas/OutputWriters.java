@@ -52,6 +52,8 @@ public final class OutputWriters {
     private static final SerializedString REASON = name("reason");
     private static final SerializedString HEALTH = name("health");
     private static final SerializedString OPEN_ALERTS = name("openAlerts");
+    private static final SerializedString MODEL_VERSION = name("modelVersion");
+    private static final SerializedString MODEL_INFERRED = name("modelInferred");
     private static final SerializedString MAINTENANCE = name("maintenance");
     private static final SerializedString LAST_VALUE = name("lastValue");
     private static final SerializedString LAST_TIMESTAMP = name("lastTimestamp");
@@ -126,6 +128,19 @@ public final class OutputWriters {
             }
             g.writeFieldName(MAINTENANCE);
             sensorScores(g, s.maintenance(), buf);
+            g.writeFieldName(MODEL_VERSION);
+            if (s.modelVersion() == null) {
+                g.writeNull();
+            } else {
+                g.writeNumber(s.modelVersion().intValue());
+            }
+            g.writeFieldName(MODEL_INFERRED);
+            if (s.modelInferred() == null) {
+                g.writeNull();
+            } else {
+                g.writeBoolean(s.modelInferred());
+            }
+            provider.defaultSerializeField("registry", s.registry(), g);
             g.writeEndObject();
         }
 

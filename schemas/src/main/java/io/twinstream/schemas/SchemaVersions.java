@@ -10,6 +10,8 @@ public final class SchemaVersions {
     public static final int DEAD_LETTER = 1;
     public static final int ALERT = 1;
     public static final int SCORE = 1;
+    public static final int ASSET_ENTRY = 1;
+    public static final int ASSET_MODEL = 1;
 
     private SchemaVersions() {}
 }

@@ -24,6 +24,10 @@ import java.util.Map;
  * @param health            1 - the asset's latest window anomaly score; null before its first score
  * @param openAlerts        alerts open for this asset; null before the alerting stage has seen it
  * @param maintenance       latest per-sensor score, trend and remaining useful life; null before the first score
+ * @param modelVersion      version of the asset model the twin follows; null where the model was inferred
+ * @param modelInferred     true when the asset's type has no model and its sensors were learned from its readings
+ *                          ({@code models.unknown-type=infer}); null otherwise
+ * @param registry          the asset's registry entry (display name, parent, location, tags); null if unregistered
  */
 public record TwinSnapshot(
         int schemaVersion,
@@ -42,11 +46,15 @@ public record TwinSnapshot(
         SnapshotReason reason,
         @JsonSerialize(using = DerivedNumber.class) Double health,
         Integer openAlerts,
-        Map<String, SensorScore> maintenance) {
+        Map<String, SensorScore> maintenance,
+        Integer modelVersion,
+        Boolean modelInferred,
+        AssetInfo registry) {
 
     /** The same snapshot with the alerting stage's health view attached. */
     public TwinSnapshot withHealth(Double health, Integer openAlerts, Map<String, SensorScore> maintenance) {
         return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
-                duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance);
+                duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
+                modelVersion, modelInferred, registry);
     }
 }

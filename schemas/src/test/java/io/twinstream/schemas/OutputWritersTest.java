@@ -60,7 +60,7 @@ class OutputWritersTest {
         }
         return new TwinSnapshot(1, text(), text(), text(), AssetStatus.ONLINE, random.nextLong(), random.nextLong(),
                 random.nextLong(), random.nextLong(), random.nextLong(), random.nextInt(), sensors, random.nextLong(),
-                SnapshotReason.CHANGE, number(), 0, sensorScores());
+                SnapshotReason.CHANGE, number(), 0, sensorScores(), 3, null, registry());
     }
 
     @Test
@@ -76,7 +76,13 @@ class OutputWritersTest {
         return new TwinSnapshot(1, text(), maybe(text()), maybe(text()), maybe(pick(AssetStatus.values())),
                 maybe(random.nextLong()), random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong(),
                 random.nextInt(), sensorStates(), random.nextLong(), maybe(pick(SnapshotReason.values())),
-                maybe(number()), maybe(random.nextInt(3)), sensorScores());
+                maybe(number()), maybe(random.nextInt(3)), sensorScores(), maybe(random.nextInt(5)),
+                maybe(random.nextBoolean()), maybe(registry()));
+    }
+
+    private AssetInfo registry() {
+        return new AssetInfo(maybe(text()), maybe(text()), maybe(number()), maybe(number()),
+                random.nextBoolean() ? java.util.List.of() : java.util.List.of(text(), text()), maybe("2024-05-01"));
     }
 
     private AnomalyScore score() {
