@@ -4,6 +4,8 @@ import io.twinstream.jobs.alert.AlertSettings;
 import io.twinstream.jobs.anomaly.ScoringSettings;
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.io.Ingested;
+import io.twinstream.jobs.io.ModelRecord;
+import io.twinstream.jobs.io.RouteRejectedModels;
 import io.twinstream.jobs.io.PipelineIo;
 import io.twinstream.jobs.io.RouteRejected;
 import io.twinstream.jobs.twin.TwinSettings;
@@ -19,17 +21,18 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The twin pipeline's graph, built the same way for the job, the tests and the embedded demo:
  * <pre>
- * telemetry ─► route-rejected ─► keyBy(assetId) ─► digital-twin ─► snapshots (with health)
- *                   │                                │  twin state,  ─► scores
- *                   │                                │  scores,      ─► alerts
- *                   │                                │  alerts
- *                   └────────── dead letters ◄───────┘ (invalid; late, sequence too old)
+ * telemetry ─┬─► route-rejected ─► keyBy(assetId) ─► digital-twin ─► snapshots (with health)
+ * registry ──┘        │                                │  twin state,  ─► scores
+ *                     │     models ─► broadcast ──────►│  scores,      ─► alerts
+ *                     │                                │  alerts
+ *                     └────────── dead letters ◄───────┘ (invalid; unknown type or sensor, late, too old)
  * </pre>
  * One keyBy, one keyed operator: state for one asset lives in one place and its twin, scores and
  * alerts are computed together in event-time order (see {@link DigitalTwinFunction}).
@@ -113,11 +116,27 @@ public final class TwinPipeline {
 
     public static void build(StreamExecutionEnvironment env, PipelineConfig config, AssetModels models, PipelineIo io) {
         env.configure(flinkConfiguration(config));
-        SingleOutputStreamOperator<Ingested> valid = io.telemetry(env)
+        DataStream<Ingested> input = io.telemetry(env);
+        DataStream<Ingested> registry = io.registry(env);
+        if (registry != null) {
+            input = input.union(registry);
+        }
+        SingleOutputStreamOperator<Ingested> valid = input
                 .process(new RouteRejected()).name("route-rejected").uid("route-rejected");
+
+        DataStream<ModelRecord> modelRecords = io.models(env);
+        if (modelRecords == null) {
+            // no models topic: an empty stream keeps the operator's shape (and its state's) the same either way
+            modelRecords = env.fromData(java.util.List.<ModelRecord>of(), TypeInformation.of(ModelRecord.class))
+                    .name("no-models").uid("no-models");
+        }
+        SingleOutputStreamOperator<ModelRecord> checkedModels = modelRecords
+                .process(new RouteRejectedModels()).name("route-rejected-models").uid("route-rejected-models")
+                .setParallelism(1);
 
         SingleOutputStreamOperator<TwinSnapshot> twins = valid
                 .keyBy(new ByAssetId(), Types.STRING)
+                .connect(checkedModels.broadcast())
                 .transform("digital-twin", TypeInformation.of(TwinSnapshot.class), new DigitalTwinOperator(
                         new DigitalTwinFunction(models, TwinSettings.from(config), ScoringSettings.from(config),
                                 AlertSettings.from(config), config.millis(PipelineConfig.Key.MAX_OUT_OF_ORDERNESS))))
@@ -127,6 +146,7 @@ public final class TwinPipeline {
         io.scores(twins.getSideOutput(DigitalTwinFunction.SCORES));
         io.alerts(twins.getSideOutput(DigitalTwinFunction.ALERTS));
         io.deadLetters(valid.getSideOutput(RouteRejected.DEAD_LETTERS)
+                .union(checkedModels.getSideOutput(RouteRejectedModels.DEAD_LETTERS))
                 .union(twins.getSideOutput(DigitalTwinFunction.DEAD_LETTERS)));
     }
 
@@ -142,7 +162,7 @@ public final class TwinPipeline {
     public static final class ByAssetId implements KeySelector<Ingested, String> {
         @Override
         public String getKey(Ingested in) {
-            return in.telemetry().assetId();
+            return in.assetId();
         }
     }
 }

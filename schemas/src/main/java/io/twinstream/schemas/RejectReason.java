@@ -8,7 +8,7 @@ public enum RejectReason {
     SCHEMA_VIOLATION,
     /** A {@code schemaVersion} newer than this job understands (or not positive). */
     UNSUPPORTED_SCHEMA_VERSION,
-    /** An {@code assetType} the model registry does not know. */
+    /** An {@code assetType} no model in force declares (or none, for an asset not in the registry). */
     UNKNOWN_ASSET_TYPE,
     /** A sensor the asset type's model does not declare. */
     UNKNOWN_SENSOR,
@@ -25,5 +25,12 @@ public enum RejectReason {
     /** Event time older than the watermark minus the allowed lateness. */
     LATE,
     /** Sequence number below what the per-asset deduplication window remembers. */
-    SEQUENCE_TOO_OLD
+    SEQUENCE_TOO_OLD,
+    /**
+     * A record on the models topic that breaks the model schema, whose key is not its type, or whose version is
+     * older than the one in force (or the same version with other content); the model in force stays.
+     */
+    INVALID_MODEL,
+    /** A record on the registry topic that breaks the registry-entry schema or whose key is not its assetId. */
+    INVALID_REGISTRY_ENTRY
 }

@@ -9,5 +9,7 @@ public enum SnapshotReason {
     /** Periodic refresh, also when nothing changed. */
     PERIODIC,
     /** The input ended (bounded run); the last state is flushed. */
-    FINAL
+    FINAL,
+    /** The asset's registry entry changed (site, name, parent, ...); emitted at once. */
+    REGISTRY
 }

@@ -141,7 +141,7 @@ public final class AlertLogic implements Serializable {
             String reason) {
         return new Alert(SchemaVersions.ALERT, s.anomalyId, asset, s.assetType, s.siteId, AlertKind.ANOMALY, state,
                 s.anomalySeverity, score.sensor(), score.detector(), score.score(), score.observed(),
-                score.expected(), reason, s.anomalyStart, score.windowEnd(), resolvedAt, Map.copyOf(s.currentValues));
+                score.expected(), reason, s.anomalyStart, score.windowEnd(), resolvedAt, Map.copyOf(s.currentValues), null);
     }
 
     private String describe(String assetType, AnomalyScore score) {
@@ -150,8 +150,11 @@ public final class AlertLogic implements Serializable {
         String unit = spec == null ? "" : " " + spec.unit();
         String what = score.sensor() + " = " + fmt(score.observed()) + unit;
         return switch (score.detector()) {
-            case RANGE -> what + " is outside its valid range [" + fmt(spec.min()) + ", " + fmt(spec.max()) + "]"
-                    + unit + " (score " + fmt(score.score()) + ")";
+            case RANGE -> spec != null && spec.hasAlertLimits() && spec.inRange(score.observed())
+                    ? what + " is beyond its alert limits [" + fmt(spec.lowLimit()) + ", " + fmt(spec.highLimit()) + "]"
+                            + unit + " (score " + fmt(score.score()) + ")"
+                    : what + " is outside its valid range [" + (spec == null ? "?" : fmt(spec.min())) + ", "
+                            + (spec == null ? "?" : fmt(spec.max())) + "]" + unit + " (score " + fmt(score.score()) + ")";
             case STUCK -> what + " has not changed for far longer than this sensor ever holds a value (stuck sensor)";
             case SHIFT -> what + ", persistently off the " + fmt(score.expected()) + unit
                     + " the asset's other sensors and history predict (drift, score " + fmt(score.score()) + ")";
@@ -168,6 +171,6 @@ public final class AlertLogic implements Serializable {
             String reason) {
         return new Alert(SchemaVersions.ALERT, s.offlineId, asset, s.assetType, s.siteId, AlertKind.OFFLINE, state,
                 Severity.CRITICAL, null, Detector.OFFLINE, 1.0, 0, 0, reason, s.offlineStart, twin.snapshotTime(),
-                resolvedAt, Map.copyOf(s.currentValues));
+                resolvedAt, Map.copyOf(s.currentValues), null);
     }
 }

@@ -63,6 +63,9 @@ public final class Scoring implements Serializable {
         }
         AssetScorer.Scores scores = scorer.score(s, t.timestamp(), values, min, max);
         SensorResult[] results = scores.sensors();
+        if (model != null) {
+            alertLimits(model, s.sensors, values, results);
+        }
         double worst = 0;
         for (SensorResult r : results) {
             if (r != null) {
@@ -75,6 +78,20 @@ public final class Scoring implements Serializable {
                 results);
         s.newest = Math.max(s.newest, t.timestamp());
         return new Scored(worst, scores.surprise(), added, paneEnd);
+    }
+
+    /** A value beyond a sensor's alert limits (inside its physical range) is a RANGE breach too. */
+    private static void alertLimits(AssetModel model, String[] sensors, double[] values, SensorResult[] results) {
+        for (int i = 0; i < sensors.length; i++) {
+            SensorResult r = results[i];
+            if (r == null || r.detector() == Detector.RANGE) {
+                continue;
+            }
+            SensorSpec spec = spec(model, sensors, i);
+            if (spec != null && spec.hasAlertLimits() && (values[i] < spec.lowLimit() || values[i] > spec.highLimit())) {
+                results[i] = new SensorResult(1.0, Detector.RANGE, values[i], r.expected());
+            }
+        }
     }
 
     /** The model's spec of sensor i; a state made from the model lists its sensors in the model's order. */
@@ -99,6 +116,40 @@ public final class Scoring implements Serializable {
             scorer.rebaseline(s);
             alerts.rebaselinedThrough = s.newest;
         }
+    }
+
+    /**
+     * Makes a state follow the asset's model (null: its sensors are inferred from the readings, and a reading with a
+     * sensor not seen before adds it). See {@link SensorRemap} for what carries over.
+     */
+    public void followModel(ScoringState s, AssetModel model, Telemetry t) {
+        if (model != null) {
+            if (!SensorRemap.same(s, model.sensorNames())) {
+                SensorRemap.remap(s, model.sensorNames());
+            }
+            return;
+        }
+        java.util.Set<String> seen = null;
+        for (String name : t.readings().keySet()) {
+            if (!contains(s.sensors, name)) {
+                if (seen == null) {
+                    seen = new TreeSet<>(java.util.Arrays.asList(s.sensors));
+                }
+                seen.add(name);
+            }
+        }
+        if (seen != null) {
+            SensorRemap.remap(s, seen.toArray(String[]::new));
+        }
+    }
+
+    private static boolean contains(String[] names, String name) {
+        for (String n : names) {
+            if (n.equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ScoringState newState(Telemetry first) {

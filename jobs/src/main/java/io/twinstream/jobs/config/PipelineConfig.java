@@ -41,6 +41,19 @@ public final class PipelineConfig implements Serializable {
         TOPIC_DEAD_LETTER("topics.dead-letter", "telemetry.dlq", "rejected input with reason"),
         TOPIC_ALERTS("topics.alerts", "twin.alerts", "alert lifecycle events, key = alertId"),
         TOPIC_SCORES("topics.scores", "twin.scores", "windowed anomaly scores, key = assetId"),
+        TOPIC_MODELS("topics.models", "twin.models",
+                "asset models, compacted, key = type: a new type or a higher version applies to the next readings; "
+                        + "empty = no models topic (the models given at start only)"),
+        TOPIC_ASSETS("topics.assets", "twin.assets",
+                "asset registry, compacted, key = assetId: type, site, name, location, parent, tags; empty = no registry"),
+        MODELS_PATH("models.path", "",
+                "a model file or directory (JSON or YAML) added to the built-in models at start (--models); empty = "
+                        + "the built-ins only"),
+        UNKNOWN_TYPE("models.unknown-type", "reject",
+                "a reading of a type no model declares: reject (dead letter UNKNOWN_ASSET_TYPE) or infer (a twin "
+                        + "whose sensors are learned from its readings, no physical range)"),
+        INFERRED_INTERVAL("models.inferred-interval", "60 s",
+                "sampling interval assumed for an inferred model (STALE and OFFLINE are counted in it)"),
         MAX_OUT_OF_ORDERNESS("event-time.max-out-of-orderness", "5 s",
                 "watermark lag behind the newest event time seen per partition"),
         WATERMARK_STEP("event-time.watermark-step", "1 s",

@@ -25,11 +25,14 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /** Kafka in and out: the production edges of the pipeline. */
 public final class KafkaPipelineIo implements PipelineIo {
     private final PipelineConfig config;
-    private final AssetModels models;
 
-    public KafkaPipelineIo(PipelineConfig config, AssetModels models) {
+    public KafkaPipelineIo(PipelineConfig config) {
         this.config = config;
-        this.models = models;
+    }
+
+    /** Kept for callers that pass the models: the source no longer checks types (the twin operator does). */
+    public KafkaPipelineIo(PipelineConfig config, AssetModels models) {
+        this(config);
     }
 
     @Override
@@ -39,13 +42,54 @@ public final class KafkaPipelineIo implements PipelineIo {
                 .setTopics(config.get(Key.TOPIC_TELEMETRY))
                 .setGroupId(config.get(Key.GROUP_ID))
                 .setStartingOffsets(startingOffsets())
-                .setDeserializer(new TelemetryDeserializer(models, InputLimits.from(config)))
+                .setDeserializer(new TelemetryDeserializer(InputLimits.from(config)))
                 .setProperty("commit.offsets.on.checkpoint", "true");
         if (config.flag(Key.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return env.fromSource(builder.build(), watermarks(config), "telemetry-source")
                 .uid("telemetry-source");
+    }
+
+    /**
+     * The registry topic, read whole from its start on a fresh job (a compacted topic holds each asset's newest entry),
+     * then followed; in a bounded run up to its end at the start.
+     */
+    @Override
+    public DataStream<Ingested> registry(StreamExecutionEnvironment env) {
+        if (config.get(Key.TOPIC_ASSETS).isBlank()) {
+            return null;
+        }
+        KafkaSourceBuilder<Ingested> builder = KafkaSource.<Ingested>builder()
+                .setProperties(config.kafkaProperties())
+                .setTopics(config.get(Key.TOPIC_ASSETS))
+                .setGroupId(config.get(Key.GROUP_ID) + "-registry")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new RegistryDeserializer());
+        if (config.flag(Key.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return env.fromSource(builder.build(), ControlWatermarks.<Ingested>strategy(), "registry-source")
+                .uid("registry-source");
+    }
+
+    /** The models topic, like the registry: whole from its start, then followed. */
+    @Override
+    public DataStream<ModelRecord> models(StreamExecutionEnvironment env) {
+        if (config.get(Key.TOPIC_MODELS).isBlank()) {
+            return null;
+        }
+        KafkaSourceBuilder<ModelRecord> builder = KafkaSource.<ModelRecord>builder()
+                .setProperties(config.kafkaProperties())
+                .setTopics(config.get(Key.TOPIC_MODELS))
+                .setGroupId(config.get(Key.GROUP_ID) + "-models")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ModelDeserializer());
+        if (config.flag(Key.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return env.fromSource(builder.build(), ControlWatermarks.<ModelRecord>strategy(), "models-source")
+                .uid("models-source");
     }
 
     /**

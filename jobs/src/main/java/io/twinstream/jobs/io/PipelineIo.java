@@ -16,6 +16,19 @@ public interface PipelineIo {
     /** Ingested telemetry with event-time timestamps and watermarks assigned. */
     DataStream<Ingested> telemetry(StreamExecutionEnvironment env);
 
+    /**
+     * Registry entries ({@link Ingested#registered}) and their dead letters, or null for none; a stream that must not
+     * hold back event time ({@link ControlWatermarks}).
+     */
+    default DataStream<Ingested> registry(StreamExecutionEnvironment env) {
+        return null;
+    }
+
+    /** Model records, or null for none (the job keeps the models it started with); like the registry, idle. */
+    default DataStream<ModelRecord> models(StreamExecutionEnvironment env) {
+        return null;
+    }
+
     void snapshots(DataStream<TwinSnapshot> snapshots);
 
     void deadLetters(DataStream<DeadLetter> deadLetters);

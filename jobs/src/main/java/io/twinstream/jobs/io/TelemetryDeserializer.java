@@ -1,6 +1,5 @@
 package io.twinstream.jobs.io;
 
-import io.twinstream.schemas.AssetModels;
 import java.util.EnumMap;
 import java.util.Map;
 import io.twinstream.schemas.RejectReason;
@@ -24,8 +23,8 @@ public final class TelemetryDeserializer implements KafkaRecordDeserializationSc
     private transient Counter recordsIn;
     private transient Map<RejectReason, Counter> rejected;
 
-    public TelemetryDeserializer(AssetModels models, InputLimits limits) {
-        this.parser = new TelemetryParser(models, limits);
+    public TelemetryDeserializer(InputLimits limits) {
+        this.parser = new TelemetryParser(limits);
     }
 
     @Override

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.twinstream.schemas.AssetModel;
-import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Json;
 import io.twinstream.schemas.RejectReason;
 import io.twinstream.schemas.SchemaVersions;
@@ -18,18 +16,17 @@ import java.util.Map;
 
 /**
  * Turns untrusted bytes into a valid {@link Telemetry} or a precise reason why not. Never throws
- * on bad input. The JSON is parsed whole before any field is read, so broken syntax is always
+ * on bad input. Whether the asset's type and sensors are known is decided by the twin operator, which holds the
+ * models in force (they change at runtime) and the asset's registry entry (which may give the type). The JSON is parsed whole before any field is read, so broken syntax is always
  * {@link RejectReason#MALFORMED_JSON} and never mistaken for a type error met earlier in the text.
  */
 public final class TelemetryParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final AssetModels models;
     private final InputLimits limits;
     private transient ObjectReader reader;
 
-    public TelemetryParser(AssetModels models, InputLimits limits) {
-        this.models = models;
+    public TelemetryParser(InputLimits limits) {
         this.limits = limits;
     }
 
@@ -80,8 +77,8 @@ public final class TelemetryParser implements Serializable {
         }
         String eventId = identifier(root, "eventId");
         String assetId = identifier(root, "assetId");
-        String assetType = textField(root, "assetType");
-        String siteId = identifier(root, "siteId");
+        String assetType = root.hasNonNull("assetType") ? textField(root, "assetType") : null;
+        String siteId = root.hasNonNull("siteId") ? identifier(root, "siteId") : null;
         long timestamp = longField(root, "timestamp");
         long seq = longField(root, "seq");
         if (timestamp < 0 || seq < 0) {
@@ -102,10 +99,6 @@ public final class TelemetryParser implements Serializable {
         if (readings == null || !readings.isObject() || readings.isEmpty()) {
             throw new Violation(RejectReason.SCHEMA_VIOLATION, "readings must be a non-empty object");
         }
-        AssetModel model = models.get(assetType);
-        if (model == null) {
-            throw new Violation(RejectReason.UNKNOWN_ASSET_TYPE, "unknown assetType '" + assetType + "'");
-        }
         Map<String, Double> values = new LinkedHashMap<>(readings.size() * 2);
         for (Iterator<Map.Entry<String, JsonNode>> it = readings.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -117,10 +110,6 @@ public final class TelemetryParser implements Serializable {
             double d = v.doubleValue();
             if (!Double.isFinite(d)) {
                 throw new Violation(RejectReason.SCHEMA_VIOLATION, "reading '" + e.getKey() + "' is not finite");
-            }
-            if (model.sensor(e.getKey()) == null) {
-                throw new Violation(RejectReason.UNKNOWN_SENSOR,
-                        assetType + " declares no sensor '" + e.getKey() + "'");
             }
             values.put(e.getKey(), d);
         }

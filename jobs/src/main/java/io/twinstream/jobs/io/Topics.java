@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 
-/** The pipeline's topics and their settings; the snapshot topic is compacted. */
+/** The pipeline's topics and their settings; the snapshot, models and registry topics are compacted. */
 public final class Topics {
     private Topics() {}
 
@@ -28,7 +28,11 @@ public final class Topics {
                         "segment.ms", "600000")),
                 new NewTopic(config.get(Key.TOPIC_SCORES), partitions, replication),
                 new NewTopic(config.get(Key.TOPIC_ALERTS), partitions, replication),
-                new NewTopic(config.get(Key.TOPIC_DEAD_LETTER), partitions, replication));
+                new NewTopic(config.get(Key.TOPIC_DEAD_LETTER), partitions, replication),
+                // few records, read whole by every job start: one partition keeps their order
+                new NewTopic(config.get(Key.TOPIC_MODELS), 1, replication).configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic(config.get(Key.TOPIC_ASSETS), partitions, replication).configs(Map.of(
+                        "cleanup.policy", "compact")));
     }
 
     /** Creates whichever of the pipeline's topics do not exist yet. */

@@ -24,6 +24,8 @@ public final class Snapshots {
             }
         }
         return new TwinSnapshot(SchemaVersions.SNAPSHOT, assetId, s.assetType, s.siteId, s.status, s.firstSeen, s.lastSeen,
-                s.maxAppliedSeq, s.eventsAccepted, s.duplicatesDropped, outOfRange, sensors, time, reason, null, null, null);
+                s.maxAppliedSeq, s.eventsAccepted, s.duplicatesDropped, outOfRange, sensors, time, reason, null, null, null,
+                s.modelInferred || s.modelVersion == 0 ? null : s.modelVersion, s.modelInferred ? Boolean.TRUE : null,
+                s.registry == null ? null : s.registry.info());
     }
 }

@@ -3,6 +3,7 @@ package io.twinstream.jobs.twin;
 import io.twinstream.jobs.alert.AssetAlerts;
 import io.twinstream.jobs.anomaly.ScoringState;
 import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AssetEntry;
 import io.twinstream.schemas.AssetStatus;
 import io.twinstream.schemas.Detector;
 import io.twinstream.schemas.SensorScore;
@@ -39,8 +40,9 @@ import org.apache.flink.types.StringValue;
  * baseline and range, the alerting stage's current values), and with a million assets every value passes through
  * RocksDB's memtables, flushes, compactions and checkpoint uploads, whose work grows with its bytes (docs,
  * performance-journal.md). Layout 1 is the same fields with fixed-width numbers; layout 3 adds the scorer's calibrated
- * surprise, seasonal profile, longest normal runs and held-baseline flag, and the alerting stage's last re-baseline.
- * State written with an older layout is read and migrated.
+ * surprise, seasonal profile, longest normal runs and held-baseline flag, and the alerting stage's last re-baseline;
+ * layout 4 the twin's model version, inferred-model flag and registry entry (an asset restored from an older layout
+ * follows version 1 of its built-in model). State written with an older layout is read and migrated.
  *
  * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
  * migrates the state ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added
@@ -49,7 +51,7 @@ import org.apache.flink.types.StringValue;
 public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     private static final long serialVersionUID = 1L;
 
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     /** The layout this serializer reads and writes: {@link #VERSION}, or 1 to read state written before it. */
     private final int layout;
@@ -589,6 +591,32 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                     }
                 }
             }
+            if (layout >= 4) {
+                varint(t.modelVersion);
+                out.writeBoolean(t.modelInferred);
+                registry(t.registry);
+            }
+        }
+
+        /** The registry entry field by field: written with every reading, it must cost no more than its bytes. */
+        void registry(AssetEntry r) throws IOException {
+            out.writeBoolean(r != null);
+            if (r == null) {
+                return;
+            }
+            varint(r.schemaVersion());
+            string(r.assetId());
+            string(r.assetType());
+            string(r.siteId());
+            string(r.displayName());
+            boxedDouble(r.latitude());
+            boxedDouble(r.longitude());
+            string(r.parentId());
+            varint(r.tags().size());
+            for (String tag : r.tags()) {
+                string(tag);
+            }
+            string(r.commissionedOn());
         }
 
         void scoring(ScoringState s) throws IOException {
@@ -959,7 +987,35 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 }
                 t.sensors.put(name, s);
             }
+            if (layout >= 4) {
+                t.modelVersion = varint();
+                t.modelInferred = in.readBoolean();
+                t.registry = registry();
+            } else if (t.assetType != null) {
+                t.modelVersion = 1; // before layout 4 every twin followed a built-in model, all at version 1
+            }
             return t;
+        }
+
+        AssetEntry registry() throws IOException {
+            if (!in.readBoolean()) {
+                return null;
+            }
+            int schemaVersion = varint();
+            String assetId = string();
+            String assetType = string();
+            String siteId = string();
+            String displayName = string();
+            Double latitude = boxedDouble();
+            Double longitude = boxedDouble();
+            String parentId = string();
+            int tagCount = varint();
+            java.util.List<String> tags = new java.util.ArrayList<>(tagCount);
+            for (int i = 0; i < tagCount; i++) {
+                tags.add(string());
+            }
+            return new AssetEntry(schemaVersion, assetId, assetType, siteId, displayName, latitude, longitude, parentId,
+                    tags, string());
         }
 
         ScoringState scoring() throws IOException {

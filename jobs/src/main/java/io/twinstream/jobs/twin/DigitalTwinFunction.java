@@ -10,7 +10,11 @@ import io.twinstream.jobs.io.DeadLetters;
 import io.twinstream.jobs.io.Ingested;
 import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.AnomalyScore;
+import io.twinstream.schemas.AssetEntry;
+import io.twinstream.schemas.AssetModel;
 import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Json;
+import io.twinstream.schemas.RejectReason;
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.Telemetry;
 import io.twinstream.schemas.TwinSnapshot;
@@ -68,6 +72,13 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
      */
     static final int TTL_CLEANUP_ENTRIES_PER_ACCESS = 1;
 
+    /**
+     * The models in force on this subtask: those the job started with, then those of the models topic
+     * ({@link #onModel}). One instance, shared with the three logic objects below, so a model put here is what they
+     * see (Java serialization keeps the sharing when Flink ships the function to each subtask).
+     */
+    private final AssetModels models;
+    private final boolean inferUnknownTypes;
     private final TwinLogic twin;
     private final Scoring scoring;
     private final AlertLogic alerting;
@@ -83,12 +94,21 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private transient Counter lateForWindow;
     private transient Counter alertsOpened;
     private transient Counter alertsResolved;
+    private transient Counter unknownType;
+    private transient Counter unknownSensor;
+    private transient Counter noSite;
+    private transient Counter modelsApplied;
+    private transient Counter modelsRefused;
+    private transient Counter inferredTwins;
+    private transient Counter registryUpdates;
     /** Assets ONLINE, STALE, OFFLINE and alerts open on this subtask (gauges). */
     private transient long[] fleet;
     private transient ListState<FleetCounts> fleetState;
 
     public DigitalTwinFunction(AssetModels models, TwinSettings twinSettings, ScoringSettings scoringSettings,
             AlertSettings alertSettings, long orderingBoundMs) {
+        this.models = models;
+        this.inferUnknownTypes = twinSettings.inferUnknownTypes();
         this.twin = new TwinLogic(models, twinSettings);
         this.scoring = new Scoring(models, scoringSettings);
         this.alerting = new AlertLogic(models, alertSettings);
@@ -148,6 +168,13 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         lateForWindow = m.counter("lateForScoringWindow");
         alertsOpened = m.counter("alertsOpened");
         alertsResolved = m.counter("alertsResolved");
+        unknownType = m.addGroup("reason", RejectReason.UNKNOWN_ASSET_TYPE.name()).counter("deadLetters");
+        unknownSensor = m.addGroup("reason", RejectReason.UNKNOWN_SENSOR.name()).counter("deadLetters");
+        noSite = m.addGroup("reason", RejectReason.SCHEMA_VIOLATION.name()).counter("deadLetters");
+        modelsApplied = m.counter("modelsApplied");
+        modelsRefused = m.counter("modelsRefused");
+        inferredTwins = m.counter("inferredTwins");
+        registryUpdates = m.counter("registryUpdates");
         m.gauge("assetsOnline", () -> fleet[0]);
         m.gauge("assetsStale", () -> fleet[1]);
         m.gauge("assetsOffline", () -> fleet[2]);
@@ -188,8 +215,15 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     @Override
     public void processElement(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
-        Telemetry t = in.telemetry();
+        if (in.isRegistration()) {
+            register(in, ctx, out);
+            return;
+        }
         AssetState st = state.value();
+        Telemetry t = resolve(in, st == null ? null : st.twin.registry, ctx);
+        if (t == null) {
+            return;
+        }
         if (st == null) {
             st = new AssetState();
             st.twin = twin.newState();
@@ -228,6 +262,100 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         }
         advance(e, st.newest - orderingBoundMs, false);
         state.update(st);
+    }
+
+    /**
+     * The reading with its type and site as the registry gives them (or as it carries them), once its type has a model
+     * in force (or may be inferred) that declares each of its sensors; else null, and its dead letter is out.
+     */
+    private Telemetry resolve(Ingested in, AssetEntry entry, Context ctx) {
+        Telemetry t = in.telemetry();
+        String type = entry != null ? entry.assetType() : t.assetType();
+        if (type == null) {
+            return reject(in, ctx, RejectReason.UNKNOWN_ASSET_TYPE, unknownType,
+                    "the reading has no assetType and the asset is not in the registry");
+        }
+        AssetModel model = models.get(type);
+        if (model == null && !inferUnknownTypes) {
+            return reject(in, ctx, RejectReason.UNKNOWN_ASSET_TYPE, unknownType, "no model declares assetType '" + type
+                    + "'" + (entry != null ? " (the asset's type in the registry)" : ""));
+        }
+        if (model != null) {
+            for (String sensor : t.readings().keySet()) {
+                if (model.sensor(sensor) == null) {
+                    return reject(in, ctx, RejectReason.UNKNOWN_SENSOR, unknownSensor, type + " (model version "
+                            + model.version() + ") declares no sensor '" + sensor + "'");
+                }
+            }
+            type = model.type(); // its own instance: later lookups find it by identity
+        }
+        String site = entry != null && entry.siteId() != null ? entry.siteId() : t.siteId();
+        if (site == null) {
+            return reject(in, ctx, RejectReason.SCHEMA_VIOLATION, noSite,
+                    "the reading has no siteId and the asset's registry entry gives none");
+        }
+        if (type != t.assetType() || site != t.siteId()) {
+            t = new Telemetry(t.schemaVersion(), t.eventId(), t.assetId(), type, site, t.timestamp(), t.seq(),
+                    t.readings());
+        }
+        return t;
+    }
+
+    private Telemetry reject(Ingested in, Context ctx, RejectReason reason, Counter counter, String detail) {
+        counter.inc();
+        ctx.output(DEAD_LETTERS, DeadLetters.ofReading(reason, detail, in));
+        return null;
+    }
+
+    /**
+     * A registry entry of this asset: kept in its state, so its next readings take their type and site from it, and
+     * shown at once in a snapshot if the asset has a twin. An unchanged entry (a replay of the topic) changes nothing.
+     */
+    private void register(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
+        AssetEntry entry = in.registration().isEmpty() ? null
+                : Json.MAPPER.readValue(in.registration(), AssetEntry.class);
+        AssetState st = state.value();
+        if (st == null) {
+            if (entry == null) {
+                return;
+            }
+            st = new AssetState();
+            st.twin = twin.newState();
+            st.alerts = new AssetAlerts();
+        } else if (java.util.Objects.equals(st.twin.registry, entry)) {
+            return;
+        }
+        registryUpdates.inc();
+        st.twin.registry = entry;
+        if (entry != null && entry.siteId() != null && st.twin.assetType != null) {
+            st.twin.siteId = entry.siteId();
+        }
+        Emitter e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
+        twin.registryChanged(e.asset(), st.twin, snapshot -> emitSnapshot(e, snapshot));
+        state.update(st);
+    }
+
+    /**
+     * A model from the models topic, on every subtask: put in force if it is a new type or a higher version
+     * ({@link AssetModels#put}). A twin follows its model's new version at its next reading ({@link #apply}).
+     */
+    public AssetModels.Change onModel(AssetModel model) {
+        AssetModels.Change change = models.put(model);
+        if (change == AssetModels.Change.ADDED || change == AssetModels.Change.NEW_VERSION) {
+            modelsApplied.inc();
+        } else if (change == AssetModels.Change.REFUSED) {
+            modelsRefused.inc();
+        }
+        return change;
+    }
+
+    /** A model restored from the operator's broadcast state: no metrics, nothing emitted. */
+    void restoreModel(AssetModel model) {
+        models.put(model);
+    }
+
+    AssetModels models() {
+        return models;
     }
 
     private static void insertInOrder(List<Telemetry> pending, Telemetry t) {
@@ -332,6 +460,10 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     private void apply(Emitter e, Telemetry t) {
         AssetState st = e.st();
+        AssetModel model = models.get(t.assetType());
+        if (model == null || st.twin.modelVersion != model.version() || !model.type().equals(st.twin.assetType)) {
+            followModel(st, model, t);
+        }
         AssetStatus before = st.twin.assetType == null ? null : st.twin.status;
         twin.apply(e.asset(), st.twin, t, snapshot -> emitSnapshot(e, snapshot));
         track(before, st.twin.status);
@@ -340,6 +472,21 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         }
         if (scoring.score(st.scoring, t).added() == SlidingPanes.Added.TOO_LATE) {
             lateForWindow.inc();
+        }
+    }
+
+    /**
+     * The asset's model changed version or type (or it has none and its readings may add sensors): the twin and the
+     * scores follow it, keeping what they learned of the sensors that remain.
+     */
+    private void followModel(AssetState st, AssetModel model, Telemetry t) {
+        boolean wasInferred = st.twin.modelInferred;
+        boolean changed = twin.followModel(st.twin, model, t.assetType());
+        if (model == null && !wasInferred && st.twin.modelInferred) {
+            inferredTwins.inc();
+        }
+        if ((changed || model == null) && st.scoring != null) {
+            scoring.followModel(st.scoring, model, t);
         }
     }
 
@@ -361,6 +508,13 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
             alertsResolved.inc();
             fleet[3]--;
         }
-        e.ctx().output(ALERTS, alert);
+        AssetEntry entry = e.st().twin.registry;
+        e.ctx().output(ALERTS, entry == null ? alert : withRegistry(alert, entry));
+    }
+
+    private static Alert withRegistry(Alert a, AssetEntry entry) {
+        return new Alert(a.schemaVersion(), a.alertId(), a.assetId(), a.assetType(), a.siteId(), a.kind(), a.state(),
+                a.severity(), a.sensor(), a.detector(), a.score(), a.observed(), a.expected(), a.reason(), a.startedAt(),
+                a.updatedAt(), a.resolvedAt(), a.currentValues(), entry.info());
     }
 }

@@ -1,7 +1,18 @@
 package io.twinstream.jobs.twin;
 
+import io.twinstream.jobs.io.DeadLetters;
 import io.twinstream.jobs.io.Ingested;
+import io.twinstream.jobs.io.ModelRecord;
+import io.twinstream.schemas.AssetModel;
+import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.ModelDefinitions;
+import io.twinstream.schemas.RejectReason;
 import io.twinstream.schemas.TwinSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -9,7 +20,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -29,11 +40,20 @@ import org.apache.flink.util.OutputTag;
  * price: a restore reads every asset's value once before the job starts.
  *
  * <p>The function sees Flink's {@link TimerService} API; processing-time timers are not supported (it uses none).
+ *
+ * <p>Its second input is the models topic, broadcast to every subtask: a model is put in force in the function and
+ * kept in Flink's broadcast state (type to model JSON), so a restore, also at another parallelism, starts with the
+ * models in force at the checkpoint although the source does not read them again. A refused model (an older
+ * version) is a dead letter, written by subtask 0 only: every subtask refuses it alike.
  */
 public final class DigitalTwinOperator extends AbstractUdfStreamOperator<TwinSnapshot, DigitalTwinFunction>
-        implements OneInputStreamOperator<Ingested, TwinSnapshot> {
+        implements TwoInputStreamOperator<Ingested, ModelRecord, TwinSnapshot> {
     private static final long serialVersionUID = 1L;
 
+    static final MapStateDescriptor<String, String> MODELS =
+            new MapStateDescriptor<>("models-in-force", Types.STRING, Types.STRING);
+
+    private transient BroadcastState<String, String> modelsInForce;
     private transient WakeSchedule<String> wakes;
     private transient long watermark;
     private transient TimestampedCollector<TwinSnapshot> collector;
@@ -47,6 +67,10 @@ public final class DigitalTwinOperator extends AbstractUdfStreamOperator<TwinSna
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        modelsInForce = context.getOperatorStateStore().getBroadcastState(MODELS);
+        for (Map.Entry<String, String> e : modelsInForce.entries()) {
+            userFunction.restoreModel(ModelDefinitions.parseRecord(e.getValue().getBytes(StandardCharsets.UTF_8)));
+        }
         wakes = new WakeSchedule<>();
         if (context.isRestored()) {
             getKeyedStateBackend().<VoidNamespace, ValueState<AssetState>, AssetState>
@@ -72,6 +96,30 @@ public final class DigitalTwinOperator extends AbstractUdfStreamOperator<TwinSna
     }
 
     @Override
+    public void processElement2(StreamRecord<ModelRecord> element) throws Exception {
+        ModelRecord r = element.getValue();
+        AssetModel model = ModelDefinitions.parseRecord(r.json().getBytes(StandardCharsets.UTF_8)); // checked upstream
+        AssetModels.Change change = userFunction.onModel(model);
+        if (change == AssetModels.Change.ADDED || change == AssetModels.Change.NEW_VERSION) {
+            modelsInForce.put(model.type(), r.json());
+        } else if (change == AssetModels.Change.REFUSED && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            AssetModel current = userFunction.models().get(model.type());
+            String why = current.version().equals(model.version())
+                    ? "version " + model.version() + " of " + model.type() + " is in force with other content; "
+                            + "publish a higher version"
+                    : "version " + model.version() + " of " + model.type() + " is older than version "
+                            + current.version() + " in force";
+            output.collect(DigitalTwinFunction.DEAD_LETTERS, new StreamRecord<>(DeadLetters.of(RejectReason.INVALID_MODEL,
+                    why, r.topic(), r.partition(), r.offset(), model.type().getBytes(StandardCharsets.UTF_8),
+                    r.json().getBytes(StandardCharsets.UTF_8), r.timestamp())));
+        }
+    }
+
+    @Override
+    public void processElement1(StreamRecord<Ingested> element) throws Exception {
+        processElement(element);
+    }
+
     public void processElement(StreamRecord<Ingested> element) throws Exception {
         collector.setTimestamp(element);
         readingContext.element = element;

@@ -83,10 +83,29 @@ public final class TwinLogic implements Serializable {
         s.duplicatesDropped++;
     }
 
+    /**
+     * Makes the twin follow {@code model} (null: an inferred one): a sensor the model no longer declares leaves the
+     * twin, the others keep their statistics. Returns whether anything changed (the caller then migrates the scores).
+     */
+    public boolean followModel(TwinState s, AssetModel model, String type) {
+        int version = model == null ? 0 : model.version();
+        boolean inferred = model == null;
+        if (s.modelVersion == version && s.modelInferred == inferred && type.equals(s.assetType)) {
+            return false;
+        }
+        if (model != null) {
+            s.sensors.keySet().removeIf(name -> model.sensor(name) == null);
+        }
+        s.modelVersion = version;
+        s.modelInferred = inferred;
+        return s.assetType != null;
+    }
+
     /** Applies an admitted reading, in event-time order. */
     public void apply(String assetId, TwinState s, Telemetry t, Consumer<TwinSnapshot> out) {
         AssetModel model = models.get(t.assetType());
-        s.assetType = model.type(); // the model's own instance: later lookups of the state's type find it by identity
+        // the model's own instance: later lookups of the state's type find it by identity
+        s.assetType = model != null ? model.type() : t.assetType();
         s.siteId = t.siteId();
         s.lastSeen = Math.max(s.lastSeen, t.timestamp());
         if (s.firstSeen == null) {
@@ -95,11 +114,17 @@ public final class TwinLogic implements Serializable {
         s.maxAppliedSeq = Math.max(s.maxAppliedSeq, t.seq());
         s.eventsAccepted++;
         s.dirty = true;
-        // by the model's sensors, whose names hash once, rather than the reading's (the parser admits no others)
-        for (SensorSpec spec : model.sensors()) {
-            Double value = t.readings().get(spec.name());
-            if (value != null) {
-                s.sensors.computeIfAbsent(spec.name(), k -> new SensorStats()).add(value, t.timestamp(), spec);
+        if (model == null) { // an inferred model: whatever the readings carry, without a range
+            for (java.util.Map.Entry<String, Double> e : t.readings().entrySet()) {
+                s.sensors.computeIfAbsent(e.getKey(), k -> new SensorStats()).add(e.getValue(), t.timestamp(), null);
+            }
+        } else {
+            // by the model's sensors, whose names hash once, rather than the reading's (the operator admits no others)
+            for (SensorSpec spec : model.sensors()) {
+                Double value = t.readings().get(spec.name());
+                if (value != null) {
+                    s.sensors.computeIfAbsent(spec.name(), k -> new SensorStats()).add(value, t.timestamp(), spec);
+                }
             }
         }
         if (s.status != AssetStatus.ONLINE) {
@@ -118,7 +143,7 @@ public final class TwinLogic implements Serializable {
         if (s.assetType == null) {
             return Long.MAX_VALUE;
         }
-        long interval = models.get(s.assetType).samplingIntervalMs();
+        long interval = interval(s);
         long next = schedule.nextDue(s);
         if (s.status == AssetStatus.ONLINE) {
             next = Math.min(next, s.lastSeen + settings.staleAfterIntervals() * interval);
@@ -130,7 +155,7 @@ public final class TwinLogic implements Serializable {
 
     /** Event time reached {@code time} with no newer reading: liveness and snapshot schedule. */
     public void wake(String assetId, TwinState s, long time, Consumer<TwinSnapshot> out) {
-        long interval = models.get(s.assetType).samplingIntervalMs();
+        long interval = interval(s);
         long silence = time - s.lastSeen;
         AssetStatus status = silence >= settings.offlineAfterIntervals() * interval ? AssetStatus.OFFLINE
                 : silence >= settings.staleAfterIntervals() * interval ? AssetStatus.STALE : AssetStatus.ONLINE;
@@ -142,6 +167,18 @@ public final class TwinLogic implements Serializable {
             if (reason != null) {
                 emit(assetId, s, time, reason, out);
             }
+        }
+    }
+
+    private long interval(TwinState s) {
+        AssetModel model = s.modelInferred ? null : models.get(s.assetType);
+        return model == null ? settings.inferredIntervalMs() : model.samplingIntervalMs();
+    }
+
+    /** The asset's registry entry changed: a twin shows it at once (at its last snapshot's event time). */
+    public void registryChanged(String assetId, TwinState s, Consumer<TwinSnapshot> out) {
+        if (s.assetType != null) {
+            emit(assetId, s, Math.max(s.lastSeen, s.lastSnapshotTime), SnapshotReason.REGISTRY, out);
         }
     }
 

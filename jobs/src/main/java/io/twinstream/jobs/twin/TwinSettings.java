@@ -14,6 +14,8 @@ import java.io.Serializable;
  * @param stateTtlMs          processing-time TTL of a twin that gets no update
  * @param snapshotMinIntervalMs      at most one change snapshot per this much event time
  * @param snapshotPeriodicIntervalMs at least one snapshot per this much event time while not OFFLINE
+ * @param inferUnknownTypes   a reading of a type without a model gets a twin with learned sensors (else a dead letter)
+ * @param inferredIntervalMs  sampling interval of such a twin
  */
 public record TwinSettings(
         long allowedLatenessMs,
@@ -22,7 +24,15 @@ public record TwinSettings(
         int dedupWindow,
         long stateTtlMs,
         long snapshotMinIntervalMs,
-        long snapshotPeriodicIntervalMs) implements Serializable {
+        long snapshotPeriodicIntervalMs,
+        boolean inferUnknownTypes,
+        long inferredIntervalMs) implements Serializable {
+
+    public TwinSettings(long allowedLatenessMs, int staleAfterIntervals, int offlineAfterIntervals, int dedupWindow,
+            long stateTtlMs, long snapshotMinIntervalMs, long snapshotPeriodicIntervalMs) {
+        this(allowedLatenessMs, staleAfterIntervals, offlineAfterIntervals, dedupWindow, stateTtlMs, snapshotMinIntervalMs,
+                snapshotPeriodicIntervalMs, false, 60_000);
+    }
 
     public TwinSettings {
         if (offlineAfterIntervals <= staleAfterIntervals || staleAfterIntervals <= 0) {
@@ -33,6 +43,15 @@ public record TwinSettings(
     public static TwinSettings from(PipelineConfig c) {
         return new TwinSettings(c.millis(Key.ALLOWED_LATENESS), c.integer(Key.STALE_AFTER_INTERVALS),
                 c.integer(Key.OFFLINE_AFTER_INTERVALS), c.integer(Key.DEDUP_WINDOW), c.millis(Key.STATE_TTL),
-                c.millis(Key.SNAPSHOT_MIN_INTERVAL), c.millis(Key.SNAPSHOT_PERIODIC_INTERVAL));
+                c.millis(Key.SNAPSHOT_MIN_INTERVAL), c.millis(Key.SNAPSHOT_PERIODIC_INTERVAL),
+                unknownTypes(c.get(Key.UNKNOWN_TYPE)), c.millis(Key.INFERRED_INTERVAL));
+    }
+
+    private static boolean unknownTypes(String value) {
+        return switch (value.trim()) {
+            case "reject" -> false;
+            case "infer" -> true;
+            default -> throw new IllegalArgumentException("models.unknown-type must be reject or infer, not '" + value + "'");
+        };
     }
 }

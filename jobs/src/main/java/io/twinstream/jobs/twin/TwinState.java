@@ -29,6 +29,12 @@ public class TwinState {
     /** Whether the twin changed since the last snapshot. */
     public boolean dirty;
     public Map<String, SensorStats> sensors = new HashMap<>();
+    /** Version of the model the twin's state follows; 0 before its first reading and for an inferred model. */
+    public int modelVersion;
+    /** The asset's type has no model: its sensors are learned from its readings ({@code models.unknown-type=infer}). */
+    public boolean modelInferred;
+    /** The asset's registry entry, or null if it is not registered. */
+    public io.twinstream.schemas.AssetEntry registry;
 
     public TwinState() {}
 }

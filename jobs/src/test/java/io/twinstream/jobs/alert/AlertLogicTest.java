@@ -45,7 +45,7 @@ class AlertLogicTest {
     void twin(AssetStatus status, long lastSeen) {
         TwinSnapshot t = new TwinSnapshot(1, PUMP, AssetModels.INDUSTRIAL_PUMP, "site-a", status, 0L, lastSeen, 1, 1, 0, 0,
                 Map.of("vibration_mm_s", new SensorState(2.5, lastSeen, 1, 2.5, 0, 2.5, 2.5, false, 0)),
-                lastSeen + 20_000, SnapshotReason.STATUS, null, null, null);
+                lastSeen + 20_000, SnapshotReason.STATUS, null, null, null, 1, null, null);
         lastSnapshot = logic.onSnapshot(PUMP, state, t, out::add);
     }
 

@@ -84,6 +84,8 @@ public final class PipelineFixture {
                 .with(Key.TOPIC_SCORES, name + ".scores")
                 .with(Key.TOPIC_ALERTS, name + ".alerts")
                 .with(Key.TOPIC_DEAD_LETTER, name + ".dlq")
+                .with(Key.TOPIC_MODELS, name + ".models")
+                .with(Key.TOPIC_ASSETS, name + ".assets")
                 .with(Key.GROUP_ID, name)
                 .with(Key.TRANSACTIONAL_ID_PREFIX, name)
                 .with(Key.STARTING_OFFSETS, "earliest")

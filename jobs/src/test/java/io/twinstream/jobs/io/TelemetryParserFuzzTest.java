@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 public class TelemetryParserFuzzTest {
     static final long NOW = 1_763_884_800_000L;
     static final InputLimits LIMITS = InputLimits.defaults().withClock(() -> NOW);
-    static final TelemetryParser PARSER = new TelemetryParser(AssetModels.builtIn(), LIMITS);
+    static final TelemetryParser PARSER = new TelemetryParser(LIMITS);
 
     static final String[] FIELDS = {"schemaVersion", "eventId", "assetId", "assetType", "siteId", "timestamp", "seq"};
     static final String[] EXTREMES = {"0", "-1", "-9223372036854775808", "9223372036854775807", "9223372036854775808",
@@ -77,9 +77,12 @@ public class TelemetryParserFuzzTest {
             Telemetry t = result.telemetry();
             assertThat(t.timestamp()).as(json).isBetween(LIMITS.minTimestampMs(), NOW + LIMITS.maxFutureSkewMs());
             assertThat(t.seq()).as(json).isNotNegative();
-            for (String id : new String[] {t.assetId(), t.siteId(), t.eventId()}) {
+            for (String id : new String[] {t.assetId(), t.eventId()}) {
                 assertThat(LIMITS.validIdentifier(id)).as(json).isTrue();
             }
+            // type and site may be left out (a registered asset's come from the registry); if given, they are valid
+            assertThat(t.siteId() == null || LIMITS.validIdentifier(t.siteId())).as(json).isTrue();
+            assertThat(t.assetType() == null || !t.assetType().isBlank()).as(json).isTrue();
             assertThat(t.readings()).as(json).isNotEmpty().allSatisfy((name, v) -> {
                 assertThat(pump.sensor(name)).isNotNull();
                 assertThat(Double.isFinite(v)).isTrue();

@@ -12,8 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TelemetryParserTest {
     /** The processing clock of these tests: 2025-11-23T08:00:00Z. */
     static final long NOW = 1_763_884_800_000L;
-    static final TelemetryParser PARSER = new TelemetryParser(AssetModels.builtIn(),
-            InputLimits.defaults().withMaxRecordBytes(4096).withClock(() -> NOW));
+    static final TelemetryParser PARSER = new TelemetryParser(InputLimits.defaults().withMaxRecordBytes(4096).withClock(() -> NOW));
     static final String VALID = "{\"schemaVersion\":1,\"eventId\":\"p:1\",\"assetId\":\"p\",\"assetType\":\"INDUSTRIAL_PUMP\","
             + "\"siteId\":\"s\",\"timestamp\":1763884800000,\"seq\":1,\"readings\":{\"flow_m3h\":200.5,\"vibration_mm_s\":2}}";
 
@@ -57,8 +56,8 @@ class TelemetryParserTest {
         "null asset          | SCHEMA_VIOLATION           | {\"schemaVersion\":1,\"eventId\":\"p:1\",\"assetId\":null,\"assetType\":\"INDUSTRIAL_PUMP\",\"siteId\":\"s\",\"timestamp\":1763884800000,\"seq\":1,\"readings\":{\"flow_m3h\":1}}",
         "empty readings      | SCHEMA_VIOLATION           | {\"schemaVersion\":1,\"eventId\":\"p:1\",\"assetId\":\"p\",\"assetType\":\"INDUSTRIAL_PUMP\",\"siteId\":\"s\",\"timestamp\":1763884800000,\"seq\":1,\"readings\":{}}",
         "newer version       | UNSUPPORTED_SCHEMA_VERSION | {\"schemaVersion\":7,\"eventId\":\"p:1\",\"assetId\":\"p\",\"assetType\":\"INDUSTRIAL_PUMP\",\"siteId\":\"s\",\"timestamp\":1763884800000,\"seq\":1,\"readings\":{\"flow_m3h\":1}}",
-        "unknown type        | UNKNOWN_ASSET_TYPE         | {\"schemaVersion\":1,\"eventId\":\"p:1\",\"assetId\":\"p\",\"assetType\":\"TOASTER\",\"siteId\":\"s\",\"timestamp\":1763884800000,\"seq\":1,\"readings\":{\"flow_m3h\":1}}",
-        "unknown sensor      | UNKNOWN_SENSOR             | {\"schemaVersion\":1,\"eventId\":\"p:1\",\"assetId\":\"p\",\"assetType\":\"INDUSTRIAL_PUMP\",\"siteId\":\"s\",\"timestamp\":1763884800000,\"seq\":1,\"readings\":{\"crumbs\":1}}"
+        "blank type          | SCHEMA_VIOLATION           | {\"schemaVersion\":1,\"eventId\":\"p:1\",\"assetId\":\"p\",\"assetType\":\" \",\"siteId\":\"s\",\"timestamp\":1763884800000,\"seq\":1,\"readings\":{\"flow_m3h\":1}}",
+        "bad site id         | INVALID_IDENTIFIER         | {\"schemaVersion\":1,\"eventId\":\"p:1\",\"assetId\":\"p\",\"assetType\":\"INDUSTRIAL_PUMP\",\"siteId\":\"a b\",\"timestamp\":1763884800000,\"seq\":1,\"readings\":{\"crumbs\":1}}"
     })
     void badInputIsRejectedWithItsReason(String name, RejectReason expected, String json) {
         TelemetryParser.Result r = parse(json);

@@ -275,7 +275,7 @@ class AssetStateSerializerTest {
             @Override
             public void flush() {}
         });
-        try (KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harness =
+        try (TwinHarness harness =
                 DigitalTwinFunctionTest.newHarness(orderingBoundMs)) {
             harness.open();
             long offset = 0;

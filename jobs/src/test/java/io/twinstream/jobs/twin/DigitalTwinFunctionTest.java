@@ -36,18 +36,17 @@ class DigitalTwinFunctionTest {
     static final AlertSettings ALERTING = new AlertSettings(0.5, 2, 0.2, 3, 0.9, 7_200_000L);
     static final String PUMP = "pump-1";
 
-    KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harness;
+    TwinHarness harness;
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> newHarness(long bound)
+    static TwinHarness newHarness(long bound)
             throws Exception {
         return harnessOf(new DigitalTwinFunction(AssetModels.builtIn(), TWIN, SCORING, ALERTING, bound));
     }
 
     /** The function in the operator the pipeline runs it in. */
-    static KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harnessOf(DigitalTwinFunction f)
+    static TwinHarness harnessOf(DigitalTwinFunction f)
             throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new DigitalTwinOperator(f), new TwinPipeline.ByAssetId(),
-                Types.STRING);
+        return TwinHarness.of(new DigitalTwinOperator(f));
     }
 
     /** Readings applied as they arrive (no reordering). */
@@ -82,7 +81,7 @@ class DigitalTwinFunctionTest {
         return s.get(s.size() - 1);
     }
 
-    static <T> List<T> side(KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> h, OutputTag<T> tag) {
+    static <T> List<T> side(TwinHarness h, OutputTag<T> tag) {
         var queue = h.getSideOutput(tag);
         return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
     }
@@ -318,12 +317,12 @@ class DigitalTwinFunctionTest {
 
     record Outputs(List<TwinSnapshot> snapshots, List<AnomalyScore> scores, List<Alert> alerts) {}
 
-    static Outputs outputsOf(KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> h) {
+    static Outputs outputsOf(TwinHarness h) {
         return new Outputs(h.extractOutputValues(), side(h, DigitalTwinFunction.SCORES), side(h, DigitalTwinFunction.ALERTS));
     }
 
     /** Sends a stream with a watermark trailing the newest event time by 5 s, every {@code every} readings. */
-    static void feed(KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> h, List<Ingested> in,
+    static void feed(TwinHarness h, List<Ingested> in,
             int every) throws Exception {
         long newest = Long.MIN_VALUE;
         for (int i = 0; i < in.size(); i++) {

@@ -41,11 +41,19 @@ class DigitalTwinOperatorTest {
         return new DigitalTwinFunction(AssetModels.builtIn(), TWIN, SCORING, ALERTING, 5_000);
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> harness(
-            OneInputStreamOperator<Ingested, TwinSnapshot> operator, String backend, int subtasks, int subtask)
+    static TwinHarness harness(DigitalTwinOperator operator, String backend, int subtasks, int subtask)
             throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, new TwinPipeline.ByAssetId(), Types.STRING,
-                MAX_PARALLELISM, subtasks, subtask);
+        return withBackend(TwinHarness.of(operator, MAX_PARALLELISM, subtasks, subtask), backend);
+    }
+
+    /** Flink's own keyed process operator running the same function. */
+    static TwinHarness harness(KeyedProcessOperator<String, Ingested, TwinSnapshot> operator, String backend,
+            int subtasks, int subtask) throws Exception {
+        return withBackend(TwinHarness.flinks((DigitalTwinFunction) operator.getUserFunction(), MAX_PARALLELISM,
+                subtasks, subtask), backend);
+    }
+
+    private static TwinHarness withBackend(TwinHarness h, String backend) {
         if (backend.equals("rocksdb")) {
             EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend();
             // as the pipeline configures it (TwinPipeline.ROCKSDB_TUNING): Flink's timers, if any, on the heap
@@ -68,7 +76,7 @@ class DigitalTwinOperatorTest {
 
     record PerAsset(Map<String, List<TwinSnapshot>> snapshots, Map<String, List<AnomalyScore>> scores,
                     Map<String, List<Alert>> alerts) {
-        static PerAsset of(KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> h) {
+        static PerAsset of(TwinHarness h) {
             return new PerAsset(byAsset(h.extractOutputValues(), TwinSnapshot::assetId),
                     byAsset(side(h, DigitalTwinFunction.SCORES), AnomalyScore::assetId),
                     byAsset(side(h, DigitalTwinFunction.ALERTS), Alert::assetId));
@@ -79,7 +87,7 @@ class DigitalTwinOperatorTest {
         return values.stream().collect(Collectors.groupingBy(asset, TreeMap::new, Collectors.toList()));
     }
 
-    static Set<String> offline(KeyedOneInputStreamOperatorTestHarness<String, Ingested, TwinSnapshot> h) {
+    static Set<String> offline(TwinHarness h) {
         return h.extractOutputValues().stream().filter(s -> s.status() == AssetStatus.OFFLINE)
                 .map(TwinSnapshot::assetId).collect(Collectors.toSet());
     }
@@ -145,9 +153,10 @@ class DigitalTwinOperatorTest {
         return checkpoint.getRawKeyedState().stream().mapToLong(s -> s.getStateSize()).sum();
     }
 
-    static long rawKeyedBytesWithNoAssets(OneInputStreamOperator<Ingested, TwinSnapshot> operator, String backend)
-            throws Exception {
-        var h = harness(operator, backend, 1, 0);
+    static long rawKeyedBytesWithNoAssets(Object operator, String backend) throws Exception {
+        @SuppressWarnings("unchecked")
+        var h = operator instanceof DigitalTwinOperator ours ? harness(ours, backend, 1, 0)
+                : harness((KeyedProcessOperator<String, Ingested, TwinSnapshot>) operator, backend, 1, 0);
         h.open();
         long bytes = rawKeyedBytes(h.snapshot(1, 1));
         h.close();
