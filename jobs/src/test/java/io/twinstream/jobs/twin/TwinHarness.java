@@ -33,7 +33,7 @@ final class TwinHarness implements AutoCloseable {
     static TwinHarness of(DigitalTwinOperator operator, int maxParallelism, int subtasks, int subtask)
             throws Exception {
         return new TwinHarness(new KeyedTwoInputStreamOperatorTestHarness<>(operator, new TwinPipeline.ByAssetId(),
-                m -> "", Types.STRING, maxParallelism, subtasks, subtask), null);
+                null, Types.STRING, maxParallelism, subtasks, subtask), null);
     }
 
     static TwinHarness of(DigitalTwinOperator operator) throws Exception {
