@@ -97,7 +97,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
             Topics.ensure(admin, config, 4, (short) 1);
         }
 
-        generator = new FleetGenerator(generatorConfig, AssetModels.builtIn());
+        AssetModels models = config.models();
+        generator = new FleetGenerator(generatorConfig, models);
         Map<String, Object> producer = new HashMap<>();
         config.kafkaProperties().forEach((k, v) -> producer.put(k.toString(), v));
         KafkaRecordSink sink = new KafkaRecordSink(producer, config.get(Key.TOPIC_TELEMETRY), null);
@@ -116,7 +117,6 @@ public final class EmbeddedPipeline implements AutoCloseable {
         flink.set(RestOptions.ADDRESS, "localhost");
         flink.set(RestOptions.BIND_ADDRESS, "localhost");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
-        AssetModels models = AssetModels.builtIn();
         TwinPipeline.build(env, config, models, new KafkaPipelineIo(config, models));
         job = env.executeAsync(TwinPipelineJob.NAME);
 

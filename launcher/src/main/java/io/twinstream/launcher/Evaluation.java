@@ -61,7 +61,7 @@ public final class Evaluation {
                     .durationMs(o.durationMs()).ratePerSecond(0)
                     .faultsPerAssetHour(o.faultsPerAssetHour()).faultKinds(EnumSet.allOf(FaultKind.class))
                     .build();
-            FleetGenerator generator = new FleetGenerator(generatorConfig, AssetModels.builtIn());
+            FleetGenerator generator = new FleetGenerator(generatorConfig, config.models());
             List<FaultLabel> labels = new ArrayList<>();
             long t0 = System.nanoTime();
             try (KafkaRecordSink kafkaSink = new KafkaRecordSink(Map.of("bootstrap.servers", kafka.bootstrapServers()),
@@ -73,7 +73,7 @@ public final class Evaluation {
 
             long t1 = System.nanoTime();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            AssetModels models = AssetModels.builtIn();
+            AssetModels models = config.models();
             TwinPipeline.build(env, config, models, new KafkaPipelineIo(config, models));
             env.execute("twinstream-evaluation");
             long t2 = System.nanoTime();
@@ -122,12 +122,22 @@ public final class Evaluation {
                 pipeline.put(k, v);
             }
         });
-        Options o = new Options(
-                Long.parseLong(args.getOrDefault("seed", String.valueOf(d.seed()))),
-                Integer.parseInt(args.getOrDefault("assets", String.valueOf(d.assets()))),
-                args.containsKey("duration") ? SensorGeneratorCli.parseDuration(args.get("duration")).toMillis() : d.durationMs(),
-                Double.parseDouble(args.getOrDefault("faults-per-asset-hour", String.valueOf(d.faultsPerAssetHour()))),
-                PipelineConfig.of(pipeline));
+        Options o;
+        try {
+            o = new Options(
+                    Long.parseLong(args.getOrDefault("seed", String.valueOf(d.seed()))),
+                    Integer.parseInt(args.getOrDefault("assets", String.valueOf(d.assets()))),
+                    args.containsKey("duration") ? SensorGeneratorCli.parseDuration(args.get("duration")).toMillis() : d.durationMs(),
+                    Double.parseDouble(args.getOrDefault("faults-per-asset-hour", String.valueOf(d.faultsPerAssetHour()))),
+                    PipelineConfig.of(pipeline));
+            o.pipeline().models(); // a bad model file is refused here, before anything starts
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            System.err.println("twinstream evaluate: " + e.getMessage());
+            System.err.println("usage: twinstream evaluate [--seed N] [--assets N] [--duration 2h] "
+                    + "[--faults-per-asset-hour X] [--models FILE|DIR] [--<setting> value ...]");
+            System.exit(2);
+            return;
+        }
         System.out.println(run(o).table());
     }
 

@@ -38,6 +38,7 @@ public final class SensorGeneratorCli {
               --seed N                         random seed (default 42)
               --assets N                       fleet size (default 200)
               --sites N                        number of sites (default 8)
+              --models FILE|DIR                asset models (JSON or YAML) added to the built-in ones
               --asset-types A,B                restrict to these types (default all)
               --start ISO-8601|now             event time of the first reading (default now)
               --duration 10m|3600s|PT1H        simulated time to run (default: until Ctrl-C)
@@ -51,14 +52,28 @@ public final class SensorGeneratorCli {
               --progress-seconds N             progress line interval on stderr (default 5)
             """;
 
+    /** The built-in models, with those of {@code --models FILE|DIR} added. */
+    public static AssetModels models(Map<String, String> args) {
+        String path = args.get("models");
+        return io.twinstream.schemas.ModelDefinitions.load(path == null ? null : java.nio.file.Path.of(path));
+    }
+
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = parse(argv);
         if (args.containsKey("help")) {
             System.out.print(HELP);
             return;
         }
-        GeneratorConfig config = toConfig(args);
-        FleetGenerator generator = new FleetGenerator(config, AssetModels.builtIn());
+        GeneratorConfig config;
+        FleetGenerator generator;
+        try {
+            config = toConfig(args);
+            generator = new FleetGenerator(config, models(args));
+        } catch (IllegalArgumentException e) { // NumberFormatException included
+            System.err.println("twinstream generator: " + e.getMessage() + " (--help lists the options)");
+            System.exit(2);
+            return;
+        }
         try (RecordSink sink = openSink(args)) {
             ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "generator-progress");

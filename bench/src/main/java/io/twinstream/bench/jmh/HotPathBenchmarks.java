@@ -100,7 +100,7 @@ public class HotPathBenchmarks {
 
     @Setup
     public void setUp() throws Exception {
-        parser = new TelemetryParser(models, io.twinstream.jobs.io.InputLimits.from(config));
+        parser = new TelemetryParser(io.twinstream.jobs.io.InputLimits.from(config));
         twin = new TwinLogic(models, TwinSettings.from(config));
         scoring = new Scoring(models, ScoringSettings.from(config));
         payloads = new ArrayList<>();

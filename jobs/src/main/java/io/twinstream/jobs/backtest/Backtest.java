@@ -51,16 +51,17 @@ public final class Backtest {
         List<Path> files = EvaluateCsv.csvFiles(input);
         ScoringSettings scoringSettings = ScoringSettings.from(config);
         AlertSettings alertSettings = AlertSettings.from(config);
+        io.twinstream.schemas.AssetModels models = config.models();
         Map<String, Integer> rows = new ConcurrentHashMap<>();
         try {
             files.parallelStream().forEach(f -> {
                 try {
                     // a scorer reuses work arrays, as one operator instance does in one thread: one per file here
-                    Scoring scoring = new Scoring(AssetModels.builtIn(), scoringSettings);
-                    AlertLogic alerting = new AlertLogic(AssetModels.builtIn(), alertSettings);
+                    Scoring scoring = new Scoring(models, scoringSettings);
+                    AlertLogic alerting = new AlertLogic(models, alertSettings);
                     String id = input.relativize(f).toString();
                     CsvTable table = CsvTable.read(f, labelColumn, excluded);
-                    SeriesRun.Result result = SeriesRun.run(id, table, scoring, alerting);
+                    SeriesRun.Result result = SeriesRun.run(id, table, scoring, alerting, EvaluateCsv.assetType(config, models, id, table));
                     write(table, result, output.resolve(id));
                     listener.scored(id, table, result);
                     rows.put(id, table.rows());
@@ -105,7 +106,7 @@ public final class Backtest {
             if (c.input() == null || c.output() == null) {
                 throw new IllegalArgumentException("--input DIR and --output DIR are required");
             }
-            return new Options(c.input(), c.output(), c.labelColumn(), c.excluded(), PipelineConfig.of(c.settings()));
+            return new Options(c.input(), c.output(), c.labelColumn(), c.excluded(), EvaluateCsv.checked(PipelineConfig.of(c.settings())));
         });
     }
 
@@ -121,7 +122,7 @@ public final class Backtest {
     }
 
     static final String USAGE = "usage: twinstream backtest --input DIR --output DIR [--label-column NAME] "
-            + "[--exclude-columns A,B] [--plot DIR] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
+            + "[--exclude-columns A,B] [--models FILE|DIR] [--asset-type TYPE] [--plot DIR] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
 
     private static void fail(String message) {
         CsvCommandLine.fail("backtest", USAGE, message);

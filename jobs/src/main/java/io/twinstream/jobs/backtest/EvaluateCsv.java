@@ -42,15 +42,16 @@ public final class EvaluateCsv {
     public static Report run(Path input, String labelColumn, Set<String> excluded, PipelineConfig config,
             Backtest.SeriesListener listener) throws Exception {
         List<Path> files = csvFiles(input);
-        Scoring scoring = new Scoring(AssetModels.builtIn(), ScoringSettings.from(config));
-        AlertLogic alerting = new AlertLogic(AssetModels.builtIn(), AlertSettings.from(config));
+        AssetModels models = config.models();
+        Scoring scoring = new Scoring(models, ScoringSettings.from(config));
+        AlertLogic alerting = new AlertLogic(models, AlertSettings.from(config));
         List<FileResult> results = new ArrayList<>();
         RowMetrics overall = new RowMetrics(0, 0, 0, 0);
         List<WindowedScore.Series> series = new ArrayList<>();
         for (Path f : files) {
             CsvTable table = CsvTable.read(f, labelColumn, excluded);
             String id = input.relativize(f).toString();
-            SeriesRun.Result r = SeriesRun.run(id, table, scoring, alerting);
+            SeriesRun.Result r = SeriesRun.run(id, table, scoring, alerting, assetType(config, models, id, table));
             listener.scored(id, table, r);
             RowMetrics m = RowMetrics.of(r.incident(), table.labels());
             overall = overall.plus(m);
@@ -72,6 +73,32 @@ public final class EvaluateCsv {
             }
             return files;
         }
+    }
+
+    /** The configuration, once its models (--models) and --asset-type are known to be good. */
+    static PipelineConfig checked(PipelineConfig config) {
+        AssetModels models = config.models();
+        String type = config.get(PipelineConfig.Key.BACKTEST_ASSET_TYPE).trim();
+        if (!type.isEmpty() && models.get(type) == null) {
+            throw new IllegalArgumentException("--asset-type " + type + ": no such model (add it with --models FILE)");
+        }
+        return config;
+    }
+
+    /** The type a file's series is scored as; every column must be a sensor of its model. */
+    static String assetType(PipelineConfig config, AssetModels models, String file, CsvTable table) {
+        String type = config.get(PipelineConfig.Key.BACKTEST_ASSET_TYPE).trim();
+        if (type.isEmpty()) {
+            return CsvSeries.ASSET_TYPE;
+        }
+        io.twinstream.schemas.AssetModel model = models.get(type);
+        for (String column : table.sensors()) {
+            if (model.sensor(column) == null) {
+                throw new IllegalArgumentException(file + ": column '" + column + "' is not a sensor of " + type
+                        + " (leave it out with --exclude-columns)");
+            }
+        }
+        return model.type();
     }
 
     public static void print(Report report, PrintStream out) {
@@ -105,7 +132,7 @@ public final class EvaluateCsv {
             if (c.output() != null) {
                 throw new IllegalArgumentException("evaluate-csv writes no files: --output is backtest's");
             }
-            return new Options(c.input(), c.labelColumn(), c.excluded(), PipelineConfig.of(c.settings()));
+            return new Options(c.input(), c.labelColumn(), c.excluded(), checked(PipelineConfig.of(c.settings())));
         });
     }
 
@@ -119,7 +146,7 @@ public final class EvaluateCsv {
     }
 
     static final String USAGE = "usage: twinstream evaluate-csv --input DIR --label-column NAME [--exclude-columns A,B] "
-            + "[--plot DIR] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
+            + "[--models FILE|DIR] [--asset-type TYPE] [--plot DIR] [--anomaly.<setting> value ...] [--alert.<setting> value ...]";
 
     private static void fail(String message) {
         CsvCommandLine.fail("evaluate-csv", USAGE, message);

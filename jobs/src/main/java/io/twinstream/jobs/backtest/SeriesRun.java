@@ -30,6 +30,11 @@ public final class SeriesRun {
     private SeriesRun() {}
 
     public static Result run(String seriesId, CsvTable table, Scoring scoring, AlertLogic alerting) {
+        return run(seriesId, table, scoring, alerting, CsvSeries.ASSET_TYPE);
+    }
+
+    /** The same, the series scored as an asset of {@code assetType} (with its model's ranges, if it has one). */
+    public static Result run(String seriesId, CsvTable table, Scoring scoring, AlertLogic alerting, String assetType) {
         int n = table.rows();
         double[] scores = new double[n];
         AssetAlerts alertState = new AssetAlerts();
@@ -62,7 +67,7 @@ public final class SeriesRun {
                     readings.put(table.sensors().get(c), v);
                 }
             }
-            Telemetry t = new Telemetry(SchemaVersions.TELEMETRY, seriesId + ":" + r, seriesId, CsvSeries.ASSET_TYPE,
+            Telemetry t = new Telemetry(SchemaVersions.TELEMETRY, seriesId + ":" + r, seriesId, assetType,
                     "backtest", table.times()[r], r, readings);
             if (state[0] == null) {
                 state[0] = scoring.newState(t);

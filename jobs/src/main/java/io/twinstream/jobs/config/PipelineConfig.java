@@ -49,6 +49,9 @@ public final class PipelineConfig implements Serializable {
         MODELS_PATH("models.path", "",
                 "a model file or directory (JSON or YAML) added to the built-in models at start (--models); empty = "
                         + "the built-ins only"),
+        BACKTEST_ASSET_TYPE("backtest.asset-type", "",
+                "backtest and evaluate-csv (--asset-type): score each CSV file as an asset of this model, its columns "
+                        + "the model's sensors with their ranges; empty = no model (learned baselines only)"),
         UNKNOWN_TYPE("models.unknown-type", "reject",
                 "a reading of a type no model declares: reject (dead letter UNKNOWN_ASSET_TYPE) or infer (a twin "
                         + "whose sensors are learned from its readings, no physical range)"),
@@ -182,6 +185,18 @@ public final class PipelineConfig implements Serializable {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
     }
 
+    /** The command-line spelling of {@code models.path}. */
+    public static final String MODELS_OPTION = "models";
+
+    /**
+     * The asset models this configuration names: the built-ins, with those of {@code models.path} added. A bad file
+     * is refused with a {@link io.twinstream.schemas.DefinitionException} naming the file, the model and the field.
+     */
+    public io.twinstream.schemas.AssetModels models() {
+        String path = get(Key.MODELS_PATH).trim();
+        return io.twinstream.schemas.ModelDefinitions.load(path.isEmpty() ? null : Path.of(path));
+    }
+
     public static PipelineConfig defaults() {
         return of(Map.of());
     }
@@ -193,6 +208,11 @@ public final class PipelineConfig implements Serializable {
             v.put(k.name, k.defaultValue);
         }
         overrides.forEach((key, value) -> {
+            if (key.equals(MODELS_OPTION)) {
+                key = Key.MODELS_PATH.name; // --models FILE|DIR, as every command spells it
+            } else if (key.equals("asset-type")) {
+                key = Key.BACKTEST_ASSET_TYPE.name;
+            }
             if (!key.startsWith(KAFKA_PASSTHROUGH) && !key.startsWith(FLINK_PASSTHROUGH) && !v.containsKey(key)) {
                 throw new IllegalArgumentException("unknown setting '" + key + "'");
             }

@@ -23,7 +23,7 @@ public interface SignalModel {
             case AssetModels.EV_BATTERY -> new EvBatterySignals(rnd);
             case AssetModels.INDUSTRIAL_PUMP -> new PumpSignals(rnd);
             case AssetModels.PATIENT_WEARABLE -> new WearableSignals(rnd);
-            default -> throw new IllegalArgumentException("no signal model for asset type " + model.type());
+            default -> new GenericSignals(model, rnd);
         };
     }
 
