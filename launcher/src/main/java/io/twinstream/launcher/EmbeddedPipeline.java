@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -71,7 +72,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
         boolean external = pipelineArgs.containsKey(Key.BOOTSTRAP_SERVERS.name);
         // wrong settings fail here, before anything is started that would have to be stopped
         GeneratorConfig generatorConfig = SensorGeneratorCli.toConfig(generatorArgs);
-        PipelineConfig.fromArgs(toArgs(pipelineArgs), System.getenv());
+        Map<String, String> settings = new LinkedHashMap<>(pipelineArgs);
+        String registryFile = settings.remove(ASSETS_OPTION);
+        PipelineConfig.fromArgs(toArgs(settings), System.getenv()).models();
+        if (registryFile != null) {
+            io.twinstream.schemas.AssetEntries.readFile(Path.of(registryFile));
+        }
         kafka = external ? null : startBroker();
         try {
             start(pipelineArgs, generatorConfig, external, webPort, parallelism);
@@ -84,6 +90,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private void start(Map<String, String> pipelineArgs, GeneratorConfig generatorConfig, boolean external, int webPort,
             int parallelism) throws Exception {
         Map<String, String> settings = new LinkedHashMap<>(pipelineArgs);
+        String registryFile = settings.remove(ASSETS_OPTION);
         if (!external) {
             settings.put(Key.BOOTSTRAP_SERVERS.name, kafka.bootstrapServers());
         }
@@ -95,6 +102,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             Topics.ensure(admin, config, 4, (short) 1);
+        }
+        if (registryFile != null) {
+            // checked before anything is written; the job reads the registry topic from its start
+            Map<String, String> entries = new LinkedHashMap<>();
+            for (io.twinstream.schemas.AssetEntry e : io.twinstream.schemas.AssetEntries.readFile(Path.of(registryFile))) {
+                entries.put(e.assetId(), io.twinstream.schemas.Json.MAPPER.writeValueAsString(e));
+            }
+            DefinitionsCommand.publish(config, config.get(Key.TOPIC_ASSETS), entries);
         }
 
         AssetModels models = config.models();
@@ -232,6 +247,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
             System.err.println("while stopping after a failed start: " + e);
         }
     }
+
+    /** {@code --assets FILE}: registry entries (CSV or JSON) published before the job starts. */
+    static final String ASSETS_OPTION = "assets";
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> pipelineArgs = new LinkedHashMap<>();

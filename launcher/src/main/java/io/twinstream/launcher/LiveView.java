@@ -80,6 +80,11 @@ public final class LiveView {
         return counts;
     }
 
+    /** The newest snapshot of an asset, or null. */
+    public synchronized TwinSnapshot twin(String assetId) {
+        return twins.get(assetId);
+    }
+
     public synchronized long deadLetterCount() {
         return deadLetters.values().stream().mapToLong(Long::longValue).sum();
     }

@@ -40,6 +40,30 @@ class CommandLineErrorTest {
         assertOneLineAndExitCode2(command, "twinstream " + args.trim().split(" ")[0] + ":", message);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "models publish /nonexistent/models.yaml | /nonexistent/models.yaml: no such file or directory",
+        "models validate ../docs/examples/chiller-assets.csv | string found, object expected",
+        "assets publish ../docs/examples/chiller.yaml | not valid JSON",
+        "models import-dtdl ../docs/examples/chiller.yaml | not valid JSON",
+    })
+    void theModelAndRegistryCommandsRefuseABadFileInALineWithExitCode2(String args, String message) throws Exception {
+        List<String> command = new ArrayList<>(List.of(DefinitionsCommand.class.getName()));
+        command.addAll(List.of(args.trim().split(" ")));
+        assertOneLineAndExitCode2(command, "twinstream " + args.trim().split(" ")[0] + ":", message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "io.twinstream.jobs.TwinPipelineJob --models /nonexistent.yaml | twinstream job: | /nonexistent.yaml: no such file",
+        "io.twinstream.launcher.Evaluation --seed x | twinstream evaluate: | x",
+        "io.twinstream.generator.SensorGeneratorCli --rate fast | twinstream generator: | fast",
+        "io.twinstream.launcher.EmbeddedPipeline --models ../docs/examples/chiller-assets.csv | twinstream demo: | chiller-assets.csv",
+    })
+    void aBadModelFileOrNumberIsOneLineForEveryCommand(String args, String prefix, String message) throws Exception {
+        assertOneLineAndExitCode2(List.of(args.trim().split(" ")), prefix.trim(), message.trim());
+    }
+
     static void assertOneLineAndExitCode2(List<String> mainAndArgs, String prefix, String message) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));
