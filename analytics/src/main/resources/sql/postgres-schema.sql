@@ -21,6 +21,13 @@ CREATE TABLE IF NOT EXISTS twin_snapshots (
     maintenance          JSONB                   -- {sensor: {score, detector, trendPerHour, rulSeconds, ...}}
 );
 CREATE INDEX IF NOT EXISTS twin_snapshots_site ON twin_snapshots (site_id);
+-- added with the asset registry and user models; ADD COLUMN IF NOT EXISTS upgrades a table of an earlier release
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS model_version INTEGER;
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS display_name TEXT;
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS parent_id TEXT;
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS latitude DOUBLE PRECISION;
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS longitude DOUBLE PRECISION;
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS tags JSONB;
 
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id       TEXT PRIMARY KEY,
@@ -42,4 +49,6 @@ CREATE TABLE IF NOT EXISTS alerts (
     current_values JSONB
 );
 CREATE INDEX IF NOT EXISTS alerts_asset ON alerts (asset_id);
+ALTER TABLE alerts ADD COLUMN IF NOT EXISTS display_name TEXT;
+ALTER TABLE alerts ADD COLUMN IF NOT EXISTS parent_id TEXT;
 CREATE INDEX IF NOT EXISTS alerts_open ON alerts (severity) WHERE state <> 'RESOLVED';

@@ -8,6 +8,7 @@ CREATE TABLE pg_twin_snapshots (
   first_seen TIMESTAMP(3), last_seen TIMESTAMP(3), last_seq BIGINT, events_accepted BIGINT,
   duplicates_dropped BIGINT, out_of_range_sensors INT, health DOUBLE, open_alerts INT,
   snapshot_time TIMESTAMP(3), reason STRING, sensors STRING, maintenance STRING,
+  model_version INT, display_name STRING, parent_id STRING, latitude DOUBLE, longitude DOUBLE, tags STRING,
   PRIMARY KEY (asset_id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -24,7 +25,7 @@ CREATE TABLE pg_alerts (
   alert_id STRING, asset_id STRING, asset_type STRING, site_id STRING, kind STRING, state STRING,
   severity STRING, sensor STRING, detector STRING, score DOUBLE, observed DOUBLE, expected DOUBLE,
   reason STRING, started_at TIMESTAMP(3), updated_at TIMESTAMP(3), resolved_at TIMESTAMP(3),
-  current_values STRING,
+  current_values STRING, display_name STRING, parent_id STRING,
   PRIMARY KEY (alert_id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -42,11 +43,14 @@ SELECT assetId, assetType, siteId, status,
        CAST(TO_TIMESTAMP_LTZ(firstSeen, 3) AS TIMESTAMP(3)), CAST(TO_TIMESTAMP_LTZ(lastSeen, 3) AS TIMESTAMP(3)),
        lastSeq, eventsAccepted, duplicatesDropped, outOfRangeSensors, health, openAlerts,
        CAST(TO_TIMESTAMP_LTZ(snapshotTime, 3) AS TIMESTAMP(3)), reason,
-       JSON_STRING(sensors), JSON_STRING(maintenance)
+       JSON_STRING(sensors), JSON_STRING(maintenance),
+       modelVersion, registry.displayName, registry.parentId, registry.latitude, registry.longitude,
+       JSON_STRING(registry.tags)
 FROM twins;
 
 INSERT INTO pg_alerts
 SELECT alertId, assetId, assetType, siteId, kind, state, severity, sensor, detector, score, observed, expected,
        reason, CAST(TO_TIMESTAMP_LTZ(startedAt, 3) AS TIMESTAMP(3)), CAST(TO_TIMESTAMP_LTZ(updatedAt, 3) AS TIMESTAMP(3)),
-       CAST(TO_TIMESTAMP_LTZ(resolvedAt, 3) AS TIMESTAMP(3)), JSON_STRING(currentValues)
+       CAST(TO_TIMESTAMP_LTZ(resolvedAt, 3) AS TIMESTAMP(3)), JSON_STRING(currentValues),
+       registry.displayName, registry.parentId
 FROM alerts;

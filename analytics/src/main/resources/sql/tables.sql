@@ -25,7 +25,13 @@ CREATE TABLE twins (
   openAlerts        INT,
   maintenance       MAP<STRING, ROW<score DOUBLE, detector STRING, observed DOUBLE, expected DOUBLE, samples INT,
                       trendPerHour DOUBLE, rulSeconds DOUBLE>>,
+  modelVersion      INT,           -- version of the asset model; NULL where it is inferred
+  modelInferred     BOOLEAN,       -- TRUE where the sensors were learned (models.unknown-type=infer)
+  registry          ROW<displayName STRING, parentId STRING, latitude DOUBLE, longitude DOUBLE,
+                      tags ARRAY<STRING>, commissionedOn STRING>,  -- NULL if unregistered
   lastSeenAt AS TO_TIMESTAMP_LTZ(lastSeen, 3),
+  displayName AS registry.displayName,
+  parentId AS registry.parentId,
   PRIMARY KEY (assetId) NOT ENFORCED
 ) WITH (
   'connector' = 'upsert-kafka',
@@ -55,7 +61,9 @@ CREATE TABLE alert_events (
   startedAt     BIGINT,            -- epoch ms
   updatedAt     BIGINT,
   resolvedAt    BIGINT,            -- NULL while open
-  currentValues MAP<STRING, DOUBLE>
+  currentValues MAP<STRING, DOUBLE>,
+  registry      ROW<displayName STRING, parentId STRING, latitude DOUBLE, longitude DOUBLE,
+                      tags ARRAY<STRING>, commissionedOn STRING>
 ) WITH (
   'connector' = 'kafka',
   'topic' = '${topics.alerts}',

@@ -128,7 +128,9 @@ class PostgresSinkTest {
                 rs.getString("events_accepted"), rs.getString("duplicates_dropped"), rs.getString("out_of_range_sensors"),
                 String.valueOf(rs.getObject("health")), String.valueOf(rs.getObject("open_alerts")),
                 millis(rs.getTimestamp("snapshot_time")), rs.getString("reason"),
-                tree(rs.getString("sensors")), tree(rs.getString("maintenance")));
+                tree(rs.getString("sensors")), tree(rs.getString("maintenance")),
+                String.valueOf(rs.getObject("model_version")), rs.getString("display_name"), rs.getString("parent_id"),
+                String.valueOf(rs.getObject("latitude")), rs.getString("tags") == null ? "null" : tree(rs.getString("tags")));
     }
 
     static String twinRow(TwinSnapshot t) {
@@ -136,7 +138,11 @@ class PostgresSinkTest {
                 String.valueOf(t.lastSeen()), String.valueOf(t.lastSeq()), String.valueOf(t.eventsAccepted()),
                 String.valueOf(t.duplicatesDropped()), String.valueOf(t.outOfRangeSensors()), String.valueOf(t.health()),
                 String.valueOf(t.openAlerts()), String.valueOf(t.snapshotTime()), t.reason().name(),
-                tree(Json.MAPPER.valueToTree(t.sensors())), tree(Json.MAPPER.valueToTree(t.maintenance())));
+                tree(Json.MAPPER.valueToTree(t.sensors())), tree(Json.MAPPER.valueToTree(t.maintenance())),
+                String.valueOf(t.modelVersion()), t.registry() == null ? null : t.registry().displayName(),
+                t.registry() == null ? null : t.registry().parentId(),
+                String.valueOf(t.registry() == null ? null : t.registry().latitude()),
+                t.registry() == null ? "null" : tree(Json.MAPPER.valueToTree(t.registry().tags())));
     }
 
     static String alertRow(ResultSet rs) throws SQLException {
@@ -145,7 +151,7 @@ class PostgresSinkTest {
                 rs.getString("detector"), String.valueOf(rs.getDouble("score")), String.valueOf(rs.getDouble("observed")),
                 String.valueOf(rs.getDouble("expected")), rs.getString("reason"), millis(rs.getTimestamp("started_at")),
                 millis(rs.getTimestamp("updated_at")), millis(rs.getTimestamp("resolved_at")),
-                tree(rs.getString("current_values")));
+                tree(rs.getString("current_values")), rs.getString("display_name"), rs.getString("parent_id"));
     }
 
     static String alertRow(Alert a) {
@@ -153,7 +159,8 @@ class PostgresSinkTest {
                 a.severity().name(), a.sensor(), a.detector() == null ? null : a.detector().name(),
                 String.valueOf(a.score()), String.valueOf(a.observed()), String.valueOf(a.expected()), a.reason(),
                 String.valueOf(a.startedAt()), String.valueOf(a.updatedAt()), String.valueOf(a.resolvedAt()),
-                tree(Json.MAPPER.valueToTree(a.currentValues())));
+                tree(Json.MAPPER.valueToTree(a.currentValues())), a.registry() == null ? null : a.registry().displayName(),
+                a.registry() == null ? null : a.registry().parentId());
     }
 
     /** Timestamps are written as UTC wall-clock times (table.local-time-zone = UTC); read them back the same way. */

@@ -96,6 +96,23 @@ class SqlQueryTest {
     }
 
     @Test
+    void assetsBySiteAndParentGroupTheRegisteredAssetsByTheRegistrysHierarchy() throws Exception {
+        QueryResult r = example("assets-by-site-and-parent");
+        Map<String, List<TwinSnapshot>> parents = twins.values().stream().filter(t -> t.registry() != null)
+                .collect(Collectors.groupingBy(t -> t.siteId() + "/" + t.registry().parentId()));
+        assertThat(parents).as("the registry's site and parents, not the readings'")
+                .containsOnlyKeys("campus-x/line-1", "campus-x/line-2");
+        assertThat(parents.values().stream().mapToInt(List::size).sum()).isEqualTo(TwinOutputs.REGISTERED);
+        assertThat(r.rows()).hasSize(2);
+        for (Row row : r.rows()) {
+            List<TwinSnapshot> group = parents.get(row.getField(r.index("siteId")) + "/" + row.getField(r.index("parentId")));
+            assertThat(((Number) row.getField(r.index("assets"))).longValue()).isEqualTo(group.size());
+            assertThat(((Number) row.getField(r.index("online"))).longValue())
+                    .isEqualTo(group.stream().filter(t -> t.status() == AssetStatus.ONLINE).count());
+        }
+    }
+
+    @Test
     void openAlertsBySeverity() throws Exception {
         QueryResult r = example("open-alerts-by-severity");
         Map<String, Long> expected = alerts.values().stream().filter(a -> a.state() != Alert.AlertState.RESOLVED)

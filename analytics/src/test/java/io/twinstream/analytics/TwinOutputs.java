@@ -33,7 +33,32 @@ final class TwinOutputs {
     static PipelineConfig prepare(EmbeddedKafka kafka, String name) throws Exception {
         PipelineFixture fixture = new PipelineFixture(kafka);
         fixture.produce(PipelineFixture.fleet(21, 16, 30).build(), name + ".in");
-        return fixture.run(name, name + ".in");
+        PipelineConfig config = fixture.run(name, name + ".in");
+        register(config);
+        return config;
+    }
+
+    /** Registered assets: the first eight, on a site of the registry's and under two parents. */
+    static final int REGISTERED = 8;
+
+    /** Registry entries for the first {@link #REGISTERED} assets of the fleet, on the run's registry topic. */
+    static void register(PipelineConfig config) throws Exception {
+        io.twinstream.generator.FleetGenerator fleet = new io.twinstream.generator.FleetGenerator(
+                PipelineFixture.fleet(21, 16, 30).build(), AssetModels.builtIn());
+        java.util.Properties p = config.kafkaProperties();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int i = 0; i < REGISTERED; i++) {
+                String id = fleet.assetId(i);
+                String type = id.startsWith("wt") ? AssetModels.WIND_TURBINE : id.startsWith("ev") ? AssetModels.EV_BATTERY
+                        : id.startsWith("pump") ? AssetModels.INDUSTRIAL_PUMP : AssetModels.PATIENT_WEARABLE;
+                io.twinstream.schemas.AssetEntry e = new io.twinstream.schemas.AssetEntry(1, id, type, "campus-x",
+                        "Asset " + i, 52.5, 13.4, "line-" + (i % 2 + 1), List.of("registered"), "2024-01-01");
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.get(Key.TOPIC_ASSETS), id,
+                        Json.MAPPER.writeValueAsString(e))).get();
+            }
+        }
     }
 
     /** Starts the twin pipeline (bounded: it ends at the end of the telemetry). */
