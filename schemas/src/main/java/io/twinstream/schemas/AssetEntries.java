@@ -48,11 +48,14 @@ public final class AssetEntries {
             throw new DefinitionException(prefix + "schemaVersion " + node.get("schemaVersion") + " is newer than "
                     + SchemaVersions.ASSET_ENTRY);
         }
-        if ((node.get("latitude") == null) != (node.get("longitude") == null)) {
+        if (node.path("latitude").isNull() != node.path("longitude").isNull()
+                || node.path("latitude").isMissingNode() != node.path("longitude").isMissingNode()) {
             throw new DefinitionException(prefix + "latitude and longitude go together");
         }
         try {
-            java.time.LocalDate.parse(node.path("commissionedOn").asText("2000-01-01"));
+            if (node.path("commissionedOn").isTextual()) {
+                java.time.LocalDate.parse(node.get("commissionedOn").asText());
+            }
             return Json.MAPPER.treeToValue(node, AssetEntry.class);
         } catch (java.time.format.DateTimeParseException e) {
             throw new DefinitionException(prefix + "commissionedOn: not a date: " + node.get("commissionedOn").asText());

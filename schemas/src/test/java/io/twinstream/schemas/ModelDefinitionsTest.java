@@ -101,6 +101,14 @@ class ModelDefinitionsTest {
     }
 
     @Test
+    void whatTheRecordsWriteIsReadBack() throws Exception {
+        AssetEntry entry = new AssetEntry(null, "ch-1", "CHILLER", null, null, null, null, null, null, null);
+        assertThat(AssetEntries.parseRecord(Json.MAPPER.writeValueAsBytes(entry))).isEqualTo(entry);
+        AssetModel model = new AssetModel("X", null, null, 10, List.of(new SensorSpec("a", "u", 0, 1)));
+        assertThat(ModelDefinitions.parseRecord(Json.MAPPER.writeValueAsBytes(model))).isEqualTo(model);
+    }
+
+    @Test
     void registryEntriesFromCsvAndJsonAreChecked(@TempDir Path dir) throws Exception {
         Path csv = Files.writeString(dir.resolve("assets.csv"), """
                 assetId,assetType,siteId,displayName,latitude,longitude,parentId,tags,commissionedOn
