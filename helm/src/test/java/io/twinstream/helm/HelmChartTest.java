@@ -125,13 +125,21 @@ class HelmChartTest {
         List<JsonNode> docs = render(t -> t.withValuesFile(VALUES.resolve("demo-everything.yaml")));
         List<JsonNode> topics = ofKind(docs, "KafkaTopic");
         assertThat(topics).extracting(t -> t.path("spec").path("topicName").asText())
-                .containsExactlyInAnyOrder("telemetry.raw", "twin.snapshots", "twin.alerts", "twin.scores", "telemetry.dlq");
+                .containsExactlyInAnyOrder("telemetry.raw", "twin.snapshots", "twin.alerts", "twin.scores", "telemetry.dlq",
+                        "twin.models", "twin.assets");
         assertThat(topics).allSatisfy(t -> {
             // Strimzi's CRD serves KafkaTopic only as v1 since its 1.0 release
             assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1");
             assertThat(t.path("metadata").path("labels").path("strimzi.io/cluster").asText()).isEqualTo("demo");
-            assertThat(t.path("spec").path("partitions").asInt()).isEqualTo(4);
+            // the models topic has one partition: its records keep their order
+            assertThat(t.path("spec").path("partitions").asInt())
+                    .isEqualTo(t.path("spec").path("topicName").asText().equals("twin.models") ? 1 : 4);
         });
+        for (String compacted : List.of("twin.models", "twin.assets")) {
+            assertThat(topics.stream().filter(t -> t.path("spec").path("topicName").asText().equals(compacted))
+                    .findFirst().orElseThrow().path("spec").path("config").path("cleanup.policy").asText())
+                    .isEqualTo("compact");
+        }
         JsonNode snapshots = topics.stream().filter(t -> t.path("spec").path("topicName").asText().equals("twin.snapshots"))
                 .findFirst().orElseThrow();
         assertThat(snapshots.path("spec").path("config").path("cleanup.policy").asText()).isEqualTo("compact");
