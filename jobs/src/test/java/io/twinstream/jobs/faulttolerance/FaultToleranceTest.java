@@ -129,6 +129,16 @@ class FaultToleranceTest {
         }
 
         @Override
+        public DataStream<Ingested> registry(StreamExecutionEnvironment env) {
+            return kafka.registry(env);
+        }
+
+        @Override
+        public DataStream<io.twinstream.jobs.io.ModelRecord> models(StreamExecutionEnvironment env) {
+            return kafka.models(env);
+        }
+
+        @Override
         public void snapshots(DataStream<TwinSnapshot> s) {
             kafka.snapshots(s);
         }
