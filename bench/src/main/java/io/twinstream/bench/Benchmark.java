@@ -89,6 +89,7 @@ public final class Benchmark {
                   --latency-dump DIR             each latency run's (event time, visible at) pairs as CSV
                   --flink.<key> VALUE            a Flink setting for every run
                   --kafka.properties.<key> VALUE a Kafka client setting of the jobs' sources and sinks
+                  --topics.models "" --topics.assets ""   the pipeline without its models and registry sources
                   --help                         this text
                 """;
 
@@ -100,9 +101,13 @@ public final class Benchmark {
          * The options of a run; a name it does not know is an error, not a silent default: a mistyped option would
          * otherwise cost a 35-minute run with the wrong settings.
          */
+        /** {@code --topics.models ""} and {@code --topics.assets ""}: the pipeline without its control sources. */
+        static final java.util.Set<String> CONTROL_TOPICS = java.util.Set.of("topics.models", "topics.assets");
+
         static Options parse(Map<String, String> a) {
             for (String key : a.keySet()) {
-                if (!OPTIONS.contains(key) && !key.startsWith("flink.") && !key.startsWith("kafka.properties.")) {
+                if (!OPTIONS.contains(key) && !key.startsWith("flink.") && !key.startsWith("kafka.properties.")
+                        && !CONTROL_TOPICS.contains(key)) {
                     throw new IllegalArgumentException("unknown option --" + key + "\n" + HELP);
                 }
             }
@@ -142,7 +147,8 @@ public final class Benchmark {
                     // --kafka.properties.<key> <value>: a Kafka client setting of the job's sources and sinks.
                     // Kept with their prefixes: PipelineConfig takes them as they are.
                     new java.util.TreeMap<>(a.entrySet().stream()
-                            .filter(e -> e.getKey().startsWith("flink.") || e.getKey().startsWith("kafka.properties."))
+                            .filter(e -> e.getKey().startsWith("flink.") || e.getKey().startsWith("kafka.properties.")
+                                    || CONTROL_TOPICS.contains(e.getKey()))
                             .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
         }
 

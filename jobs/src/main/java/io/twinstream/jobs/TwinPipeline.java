@@ -126,9 +126,10 @@ public final class TwinPipeline {
 
         DataStream<ModelRecord> modelRecords = io.models(env);
         if (modelRecords == null) {
-            // no models topic: an empty stream keeps the operator's shape (and its state's) the same either way
-            modelRecords = env.fromData(java.util.List.<ModelRecord>of(), TypeInformation.of(ModelRecord.class))
-                    .name("no-models").uid("no-models");
+            // no models topic: a stream that never emits keeps the operator's shape (and its state's) the same either
+            // way. Derived from the readings, it carries their watermarks and ends with them; an empty bounded source
+            // (fromData of nothing) failed at runtime in Flink 2.2 ("Reached the end of the collection").
+            modelRecords = valid.flatMap(new NoModels()).name("no-models").uid("no-models");
         }
         SingleOutputStreamOperator<ModelRecord> checkedModels = modelRecords
                 .process(new RouteRejectedModels()).name("route-rejected-models").uid("route-rejected-models")
@@ -148,6 +149,18 @@ public final class TwinPipeline {
         io.deadLetters(valid.getSideOutput(RouteRejected.DEAD_LETTERS)
                 .union(checkedModels.getSideOutput(RouteRejectedModels.DEAD_LETTERS))
                 .union(twins.getSideOutput(DigitalTwinFunction.DEAD_LETTERS)));
+    }
+
+    /** Emits nothing: the models input of a pipeline without a models topic. */
+    static final class NoModels implements org.apache.flink.api.common.functions.FlatMapFunction<Ingested, ModelRecord>,
+            org.apache.flink.api.java.typeutils.ResultTypeQueryable<ModelRecord> {
+        @Override
+        public void flatMap(Ingested in, org.apache.flink.util.Collector<ModelRecord> out) {}
+
+        @Override
+        public TypeInformation<ModelRecord> getProducedType() {
+            return TypeInformation.of(ModelRecord.class);
+        }
     }
 
     /** The asset id of a reading (the backtest's key: the series). */

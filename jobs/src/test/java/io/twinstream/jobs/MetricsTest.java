@@ -47,8 +47,18 @@ class MetricsTest {
     void prometheusServesTwinstreamCountersAndFleetGauges() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
             PipelineFixture fixture = new PipelineFixture(kafka);
-            int produced = fixture.produce(PipelineFixture.fleet(5, 12, 10)
-                    .durationMs(600_000).ratePerSecond(0).faultsPerAssetHour(0).allTransportFaults(0.01).build(), "metrics.in").size();
+            java.util.List<io.twinstream.generator.GeneratedRecord> records = fixture.produce(PipelineFixture.fleet(5, 12, 10)
+                    .durationMs(600_000).ratePerSecond(0).faultsPerAssetHour(0).allTransportFaults(0.01).build(), "metrics.in");
+            int produced = records.size();
+            // what each counter must read, from the generator's own record of what it sent
+            long accepted = records.stream().filter(io.twinstream.generator.GeneratedRecord::acceptedByTwin).count();
+            java.util.Map<io.twinstream.generator.TransportFault, Long> faults = records.stream()
+                    .filter(r -> r.transport() != null)
+                    .collect(java.util.stream.Collectors.groupingBy(io.twinstream.generator.GeneratedRecord::transport,
+                            java.util.stream.Collectors.counting()));
+            long rejectedWithReason = faults.getOrDefault(io.twinstream.generator.TransportFault.MALFORMED_JSON, 0L)
+                    + faults.getOrDefault(io.twinstream.generator.TransportFault.SCHEMA_VIOLATION, 0L)
+                    + faults.getOrDefault(io.twinstream.generator.TransportFault.UNKNOWN_ASSET_TYPE, 0L);
             PipelineConfig c = fixture.run("metrics", "metrics.in").with(Key.BOUNDED, "false");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             TwinPipeline.build(env, c, AssetModels.builtIn(), new KafkaPipelineIo(c, AssetModels.builtIn()));
@@ -58,7 +68,8 @@ class MetricsTest {
             String metrics = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline && (value(metrics, "twinstream_assetsOnline") < 12
-                    || value(metrics, "twinstream_telemetryRecordsIn") < produced)) {
+                    || value(metrics, "twinstream_telemetryRecordsIn") < produced
+                    || value(metrics, "twinstream_readingsAccepted") < accepted)) {
                 metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + PORT + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
@@ -66,10 +77,12 @@ class MetricsTest {
             }
             job.cancel().get();
             assertThat(value(metrics, "twinstream_telemetryRecordsIn")).isEqualTo(produced);
-            assertThat(value(metrics, "twinstream_readingsAccepted")).isGreaterThan(produced * 0.9);
-            assertThat(value(metrics, "twinstream_duplicatesDropped")).isPositive();
-            assertThat(value(metrics, "twinstream_lateRecords")).isPositive();
-            assertThat(value(metrics, "twinstream_reason_deadLetters")).isPositive();
+            assertThat(faults).containsKeys(io.twinstream.generator.TransportFault.values());
+            assertThat(value(metrics, "twinstream_readingsAccepted")).isEqualTo(accepted);
+            assertThat(value(metrics, "twinstream_duplicatesDropped"))
+                    .isEqualTo(faults.get(io.twinstream.generator.TransportFault.DUPLICATE));
+            assertThat(value(metrics, "twinstream_lateRecords")).isEqualTo(faults.get(io.twinstream.generator.TransportFault.LATE));
+            assertThat(value(metrics, "twinstream_reason_deadLetters")).isEqualTo(rejectedWithReason);
             assertThat(metrics).contains("reason=\"MALFORMED_JSON\"");
             assertThat(value(metrics, "twinstream_assetsOnline")).isEqualTo(12);
             assertThat(metrics).contains("twinstream_assetsStale", "twinstream_assetsOffline", "twinstream_alertsOpen");

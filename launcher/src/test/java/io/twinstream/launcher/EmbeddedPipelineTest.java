@@ -43,9 +43,7 @@ class EmbeddedPipelineTest {
             String frame = pipeline.view().render(pipeline.header());
             assertThat(frame).contains("twins: 24", "Flink web UI http://localhost:" + port, "latest snapshots",
                     "open alerts:");
-            if (!pipeline.view().openAlerts().isEmpty()) {
-                assertThat(frame).contains(pipeline.view().openAlerts().get(0).assetId());
-            }
+            // which alerts are open at this instant depends on timing; LiveViewTest checks how they are rendered
 
             HttpResponse<String> overview = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(pipeline.webUrl() + "/jobs/overview")).build(),

@@ -22,8 +22,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class TopicReader {
     private TopicReader() {}
 
+    /** The whole topic; an IllegalStateException if it cannot be read to its end offsets within two minutes. */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(Properties clientProperties, String topic,
             boolean readCommitted) {
+        return readAll(clientProperties, topic, readCommitted, Duration.ofMinutes(2), false);
+    }
+
+    /**
+     * The topic from its start to its end offsets at the time of the call. If that takes longer than {@code timeout},
+     * what was read so far when {@code partialIsFine}, else an IllegalStateException saying how far it got: a reader
+     * that checks what a topic holds must not pass on a truncated read.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(Properties clientProperties, String topic,
+            boolean readCommitted, Duration timeout, boolean partialIsFine) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
@@ -39,9 +50,15 @@ public final class TopicReader {
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(partitions));
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (!caughtUp(c, end) && System.nanoTime() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            if (!partialIsFine && !caughtUp(c, end)) {
+                long total = end.values().stream().mapToLong(Long::longValue).sum();
+                long at = end.keySet().stream().mapToLong(c::position).sum();
+                throw new IllegalStateException("read topic " + topic + " only to offset " + at + " of " + total
+                        + " (summed over its partitions) in " + timeout.toSeconds() + " s: a partial read");
             }
             return out;
         }

@@ -19,7 +19,12 @@ import org.apache.kafka.common.errors.RetriableException;
 public final class Topics {
     private Topics() {}
 
+    /** The pipeline's topics; a control topic set to "" (none) is left out. */
     public static List<NewTopic> definitions(PipelineConfig config, int partitions, short replication) {
+        return all(config, partitions, replication).stream().filter(t -> !t.name().isBlank()).toList();
+    }
+
+    private static List<NewTopic> all(PipelineConfig config, int partitions, short replication) {
         return List.of(
                 new NewTopic(config.get(Key.TOPIC_TELEMETRY), partitions, replication),
                 new NewTopic(config.get(Key.TOPIC_SNAPSHOTS), partitions, replication).configs(Map.of(

@@ -294,7 +294,8 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
             return reject(in, ctx, RejectReason.SCHEMA_VIOLATION, noSite,
                     "the reading has no siteId and the asset's registry entry gives none");
         }
-        if (type != t.assetType() || site != t.siteId()) {
+        // equal is enough: a copy per reading would cost more than the hash lookups the model's own instance saves
+        if (!type.equals(t.assetType()) || !site.equals(t.siteId())) {
             t = new Telemetry(t.schemaVersion(), t.eventId(), t.assetId(), type, site, t.timestamp(), t.seq(),
                     t.readings());
         }

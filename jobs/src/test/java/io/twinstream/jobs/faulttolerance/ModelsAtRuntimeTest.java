@@ -128,6 +128,35 @@ class ModelsAtRuntimeTest {
         }
     }
 
+    /** Without control topics (topics.models and topics.assets empty) the job runs on the models given at start. */
+    @Test
+    void withoutControlTopicsTheJobRunsOnTheModelsGivenAtStart(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            PipelineFixture fixture = new PipelineFixture(kafka);
+            kafka.createTopic("plain.in", 2, Map.of());
+            java.nio.file.Files.writeString(dir.resolve("chiller.json"), Json.MAPPER.writeValueAsString(V1));
+            c = fixture.run("plain", "plain.in")
+                    .with(Key.BOUNDED, "false")
+                    .with(Key.TOPIC_MODELS, "")
+                    .with(Key.TOPIC_ASSETS, "")
+                    .with(Key.MODELS_PATH, dir.resolve("chiller.json").toString())
+                    .with(Key.CHECKPOINT_INTERVAL, "300 ms")
+                    .with(Key.MAX_OUT_OF_ORDERNESS, "0 s")
+                    .with(Key.SNAPSHOT_MIN_INTERVAL, "1 ms");
+            assertThat(io.twinstream.jobs.io.Topics.definitions(c, 1, (short) 1))
+                    .extracting(org.apache.kafka.clients.admin.NewTopic::name).doesNotContain("");
+            producer = new KafkaProducer<>(c.kafkaProperties(), new StringSerializer(), new StringSerializer());
+            JobClient job = start(c);
+            TwinSnapshot twin = awaitWhileSending("ch-1", V1, s -> s.eventsAccepted() >= 3);
+            assertThat(twin.modelVersion()).isEqualTo(1);
+            // and it keeps running: a checkpoint-era restart would show as a second job attempt
+            assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            assertThat(JobReport.of(FLINK, job).failovers()).isEmpty();
+            job.cancel().get();
+            producer.close();
+        }
+    }
+
     static JobClient start(PipelineConfig c) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TwinPipeline.build(env, c, c.models(), new KafkaPipelineIo(c));
