@@ -78,11 +78,11 @@ class MetricsTest {
             job.cancel().get();
             assertThat(value(metrics, "twinstream_telemetryRecordsIn")).isEqualTo(produced);
             assertThat(faults).containsKeys(io.twinstream.generator.TransportFault.values());
-            assertThat(value(metrics, "twinstream_readingsAccepted")).isEqualTo(accepted);
+            assertThat(value(metrics, "twinstream_readingsAccepted")).isEqualTo((double) accepted);
             assertThat(value(metrics, "twinstream_duplicatesDropped"))
-                    .isEqualTo(faults.get(io.twinstream.generator.TransportFault.DUPLICATE));
-            assertThat(value(metrics, "twinstream_lateRecords")).isEqualTo(faults.get(io.twinstream.generator.TransportFault.LATE));
-            assertThat(value(metrics, "twinstream_reason_deadLetters")).isEqualTo(rejectedWithReason);
+                    .isEqualTo(faults.get(io.twinstream.generator.TransportFault.DUPLICATE).doubleValue());
+            assertThat(value(metrics, "twinstream_lateRecords")).isEqualTo(faults.get(io.twinstream.generator.TransportFault.LATE).doubleValue());
+            assertThat(value(metrics, "twinstream_reason_deadLetters")).isEqualTo((double) rejectedWithReason);
             assertThat(metrics).contains("reason=\"MALFORMED_JSON\"");
             assertThat(value(metrics, "twinstream_assetsOnline")).isEqualTo(12);
             assertThat(metrics).contains("twinstream_assetsStale", "twinstream_assetsOffline", "twinstream_alertsOpen");
