@@ -25,16 +25,7 @@ public final class AssetEntries {
 
     /** One record of the registry topic. */
     public static AssetEntry parseRecord(byte[] json) {
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new DefinitionException("not valid JSON: " + e.getMessage());
-        }
-        if (node == null || node.isMissingNode()) {
-            throw new DefinitionException("empty record");
-        }
-        return check("", node);
+        return check("", SchemaCheck.tree(json));
     }
 
     public static AssetEntry check(String where, JsonNode node) {

@@ -107,16 +107,7 @@ public final class ModelDefinitions {
 
     /** A model record from the models topic (JSON, one model). */
     public static AssetModel parseRecord(byte[] json) {
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new DefinitionException("not valid JSON: " + e.getMessage());
-        }
-        if (node == null || node.isMissingNode()) {
-            throw new DefinitionException("empty record");
-        }
-        return check("", node);
+        return check("", SchemaCheck.tree(json));
     }
 
     /** Checks one model's JSON tree; {@code where} prefixes the message (the file and entry). */

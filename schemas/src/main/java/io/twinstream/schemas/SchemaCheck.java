@@ -26,6 +26,20 @@ final class SchemaCheck {
         }
     }
 
+    /** One record's JSON tree; a DefinitionException if it is not JSON or empty. */
+    static JsonNode tree(byte[] json) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new DefinitionException("not valid JSON: " + e.getMessage());
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new DefinitionException("empty record");
+        }
+        return node;
+    }
+
     /** The first violation (by position in the document), as "field: what is wrong", or null if valid. */
     String firstViolation(JsonNode node) {
         Set<ValidationMessage> errors = schema.validate(node);

@@ -53,43 +53,34 @@ public final class KafkaPipelineIo implements PipelineIo {
 
     /**
      * The registry topic, read whole from its start on a fresh job (a compacted topic holds each asset's newest entry),
-     * then followed; in a bounded run up to its end at the start.
+     * then followed; in a bounded run up to its end at the start. Null if {@code topics.assets} is empty.
      */
     @Override
     public DataStream<Ingested> registry(StreamExecutionEnvironment env) {
-        if (config.get(Key.TOPIC_ASSETS).isBlank()) {
-            return null;
-        }
-        KafkaSourceBuilder<Ingested> builder = KafkaSource.<Ingested>builder()
-                .setProperties(config.kafkaProperties())
-                .setTopics(config.get(Key.TOPIC_ASSETS))
-                .setGroupId(config.get(Key.GROUP_ID) + "-registry")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new RegistryDeserializer());
-        if (config.flag(Key.BOUNDED)) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return env.fromSource(builder.build(), ControlWatermarks.<Ingested>strategy(), "registry-source")
-                .uid("registry-source");
+        return controlSource(env, Key.TOPIC_ASSETS, "registry", new RegistryDeserializer());
     }
 
     /** The models topic, like the registry: whole from its start, then followed. */
     @Override
     public DataStream<ModelRecord> models(StreamExecutionEnvironment env) {
-        if (config.get(Key.TOPIC_MODELS).isBlank()) {
+        return controlSource(env, Key.TOPIC_MODELS, "models", new ModelDeserializer());
+    }
+
+    private <T> DataStream<T> controlSource(StreamExecutionEnvironment env, Key topic, String name,
+            org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<T> deserializer) {
+        if (config.get(topic).isBlank()) {
             return null;
         }
-        KafkaSourceBuilder<ModelRecord> builder = KafkaSource.<ModelRecord>builder()
+        KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()
                 .setProperties(config.kafkaProperties())
-                .setTopics(config.get(Key.TOPIC_MODELS))
-                .setGroupId(config.get(Key.GROUP_ID) + "-models")
+                .setTopics(config.get(topic))
+                .setGroupId(config.get(Key.GROUP_ID) + "-" + name)
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new ModelDeserializer());
+                .setDeserializer(deserializer);
         if (config.flag(Key.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        return env.fromSource(builder.build(), ControlWatermarks.<ModelRecord>strategy(), "models-source")
-                .uid("models-source");
+        return env.fromSource(builder.build(), ControlWatermarks.<T>strategy(), name + "-source").uid(name + "-source");
     }
 
     /**
