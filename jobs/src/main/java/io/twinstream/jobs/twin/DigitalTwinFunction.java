@@ -461,6 +461,12 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     private void apply(Emitter e, Telemetry t) {
         AssetState st = e.st();
+        AssetEntry entry = st.twin.registry;
+        if (entry != null && entry.siteId() != null && !entry.siteId().equals(t.siteId())) {
+            // registered while the reading waited in the buffer: the registry's site wins here too
+            t = new Telemetry(t.schemaVersion(), t.eventId(), t.assetId(), t.assetType(), entry.siteId(), t.timestamp(),
+                    t.seq(), t.readings());
+        }
         AssetModel model = models.get(t.assetType());
         if (model == null || st.twin.modelVersion != model.version() || !model.type().equals(st.twin.assetType)) {
             followModel(st, model, t);
