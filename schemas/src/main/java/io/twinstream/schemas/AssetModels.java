@@ -110,10 +110,6 @@ public final class AssetModels implements Serializable {
         return byType.get(type);
     }
 
-    public int size() {
-        return models.length;
-    }
-
     public Collection<AssetModel> all() {
         return byType.values();
     }
