@@ -2,6 +2,7 @@ package io.twinstream.jobs.io;
 
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.Telemetry;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * What the keyed input of the twin operator carries per input record: a valid reading, a registry entry of the
@@ -16,6 +17,7 @@ import io.twinstream.schemas.Telemetry;
  * @param partition source partition
  * @param offset    source offset
  */
+@TypeInfo(IngestedTypeInfo.Factory.class)
 public record Ingested(Telemetry telemetry, DeadLetter rejected, String topic, int partition, long offset,
         String registeredAsset, String registration) {
 
