@@ -47,7 +47,11 @@ public final class Scoring implements Serializable {
 
     /** Scores a reading, learns from it and keeps it in its window pane. */
     public Scored score(ScoringState s, Telemetry t) {
-        AssetModel model = models.get(t.assetType());
+        return score(s, t, models.get(t.assetType()));
+    }
+
+    /** {@link #score(ScoringState, Telemetry)} with the model in force the caller looked up already (null: none). */
+    public Scored score(ScoringState s, Telemetry t, AssetModel model) {
         s.assetType = model != null ? model.type() : t.assetType(); // the model's own instance, as the twin keeps it
         s.siteId = t.siteId();
         int n = s.sensors.length;

@@ -472,12 +472,12 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
             followModel(st, model, t);
         }
         AssetStatus before = st.twin.assetType == null ? null : st.twin.status;
-        twin.apply(e.asset(), st.twin, t, snapshot -> emitSnapshot(e, snapshot));
+        twin.apply(e.asset(), st.twin, t, model, snapshot -> emitSnapshot(e, snapshot));
         track(before, st.twin.status);
         if (st.scoring == null) {
             st.scoring = scoring.newState(t);
         }
-        if (scoring.score(st.scoring, t).added() == SlidingPanes.Added.TOO_LATE) {
+        if (scoring.score(st.scoring, t, model).added() == SlidingPanes.Added.TOO_LATE) {
             lateForWindow.inc();
         }
     }

@@ -103,7 +103,11 @@ public final class TwinLogic implements Serializable {
 
     /** Applies an admitted reading, in event-time order. */
     public void apply(String assetId, TwinState s, Telemetry t, Consumer<TwinSnapshot> out) {
-        AssetModel model = models.get(t.assetType());
+        apply(assetId, s, t, models.get(t.assetType()), out);
+    }
+
+    /** Applies an admitted reading of a type whose model in force the caller looked up already (null: none). */
+    public void apply(String assetId, TwinState s, Telemetry t, AssetModel model, Consumer<TwinSnapshot> out) {
         // the model's own instance: later lookups of the state's type find it by identity
         s.assetType = model != null ? model.type() : t.assetType();
         s.siteId = t.siteId();
