@@ -153,6 +153,28 @@ public final class PipelineConfig implements Serializable {
         SINK_ALERT_LINGER("sink.alert-linger", "10 ms",
                 "how long the alert and dead-letter producers wait to fill a batch: they write few records, and an "
                         + "alert is wanted at once"),
+        ALERTMANAGER_URL("alertmanager.url", "",
+                "Alertmanager bridge (--url): base URL of Alertmanager, http://host:9093; several, comma-separated, "
+                        + "for an Alertmanager cluster (each gets every alert)"),
+        ALERTMANAGER_GROUP_ID("alertmanager.group-id", "twinstream-alertmanager",
+                "Alertmanager bridge: consumer group on the alerts topic"),
+        ALERTMANAGER_FIRST_SEND_DELAY("alertmanager.first-send-delay", "2 s",
+                "Alertmanager bridge: how long a newly read open incident waits before its first send, so that a "
+                        + "bridge replaying old alerts sees an incident resolve before it would page for it"),
+        ALERTMANAGER_RESEND_INTERVAL("alertmanager.resend-interval", "60 s",
+                "Alertmanager bridge: how often an open incident is sent again (Alertmanager expects re-sends)"),
+        ALERTMANAGER_ENDS_AFTER("alertmanager.ends-after", "4 min",
+                "Alertmanager bridge: endsAt of an open incident, this long after each send (Alertmanager resolves it "
+                        + "then if no re-send came: the bridge stopped); keep it a few resend intervals"),
+        ALERTMANAGER_RESOLVED_RETENTION("alertmanager.resolved-retention", "7 d",
+                "Alertmanager bridge: how long a resolved incident is remembered, so a replay does not open it again"),
+        ALERTMANAGER_GENERATOR_URL("alertmanager.generator-url", "",
+                "Alertmanager bridge: link put into every alert (a dashboard, the live view); empty = none"),
+        ALERTMANAGER_BATCH_SIZE("alertmanager.batch-size", "100",
+                "Alertmanager bridge: alerts per POST (buffers are also posted at each checkpoint)"),
+        ALERTMANAGER_MAX_RETRIES("alertmanager.max-retries", "5",
+                "Alertmanager bridge: retries of a failed POST before the job fails over and replays from its checkpoint"),
+        ALERTMANAGER_TIMEOUT("alertmanager.timeout", "10 s", "Alertmanager bridge: connect and request timeout"),
         POSTGRES_URL("postgres.url", "jdbc:postgresql://localhost:5432/twinstream",
                 "PostgreSQL sink: JDBC URL of the database holding twin_snapshots and alerts"),
         POSTGRES_USER("postgres.user", "twinstream", "PostgreSQL sink: user"),

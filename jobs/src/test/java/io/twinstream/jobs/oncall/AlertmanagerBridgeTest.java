@@ -1,0 +1,208 @@
+package io.twinstream.jobs.oncall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.jobs.io.KafkaPipelineIo;
+import io.twinstream.jobs.io.TopicReader;
+import io.twinstream.kafka.EmbeddedKafka;
+import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.Alert.AlertKind;
+import io.twinstream.schemas.Alert.AlertState;
+import io.twinstream.schemas.Alert.Severity;
+import io.twinstream.schemas.DeadLetter;
+import io.twinstream.schemas.Detector;
+import io.twinstream.schemas.Json;
+import io.twinstream.schemas.RejectReason;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bridge job on a MiniCluster, between the real broker and a real Alertmanager (the Debian package's server),
+ * whose webhook notifications the test receives: what Alertmanager holds and what it pages are both checked.
+ */
+class AlertmanagerBridgeTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    /** Event times a few minutes back, as a live pipeline's are: an incident's end is then in the past. */
+    final long t0 = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+    KafkaProducer<String, String> producer;
+    PipelineConfig c;
+
+    @Test
+    void incidentsFireResendRelabelAndResolveInAlertmanagerAndAReplayPagesNothingAgain(@TempDir Path dir)
+            throws Exception {
+        try (AlertmanagerServer am = new AlertmanagerServer(dir); EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            kafka.createTopic("am.alerts", 1, Map.of()); // one partition: the sentinel below comes after all else
+            kafka.createTopic("am.dlq", 1, Map.of());
+            c = PipelineConfig.defaults()
+                    .with(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                    .with(Key.TOPIC_ALERTS, "am.alerts")
+                    .with(Key.TOPIC_DEAD_LETTER, "am.dlq")
+                    .with(Key.ALERTMANAGER_URL, am.url)
+                    .with(Key.ALERTMANAGER_GROUP_ID, "bridge-1")
+                    .with(Key.ALERTMANAGER_FIRST_SEND_DELAY, "500 ms")
+                    .with(Key.ALERTMANAGER_RESEND_INTERVAL, "1 s")
+                    .with(Key.ALERTMANAGER_ENDS_AFTER, "3 s")
+                    .with(Key.CHECKPOINT_INTERVAL, "500 ms")
+                    .with(Key.PARALLELISM, "1");
+            producer = new KafkaProducer<>(c.kafkaProperties(), new StringSerializer(), new StringSerializer());
+
+            Alert hot = alert("pump-1", AlertKind.ANOMALY, AlertState.OPENED, Severity.WARNING, 0);
+            Alert offline = alert("pump-2", AlertKind.OFFLINE, AlertState.OPENED, Severity.WARNING, 0);
+            send(hot);
+            send(offline);
+            publish("junk", "{not json");
+            publish("no-id", "{\"schemaVersion\":1,\"kind\":\"ANOMALY\"}");
+            JobClient bridge = start(c);
+
+            JsonNode firing = await("pump-1 firing in Alertmanager", () -> active(am, hot.alertId()));
+            assertThat(labels(firing)).isEqualTo(Map.of("alertname", "TwinstreamAssetAnomaly",
+                    "alert_id", hot.alertId(), "asset", "pump-1", "site", "site-a", "asset_type", "INDUSTRIAL_PUMP",
+                    "kind", "anomaly", "severity", "warning", "sensor", "bearing_temp_c"));
+            assertThat(firing.path("annotations").path("observed").asText()).isEqualTo("81.5");
+            assertThat(firing.path("annotations").path("expected").asText()).isEqualTo("60.0");
+            assertThat(firing.path("annotations").path("reason").asText()).isEqualTo(hot.reason());
+            assertThat(Json.MAPPER.readTree(firing.path("annotations").path("current_values").asText())
+                    .path("bearing_temp_c").asDouble()).isEqualTo(81.5);
+            assertThat(Instant.parse(firing.path("startsAt").asText())).isEqualTo(Instant.ofEpochMilli(t0));
+            JsonNode down = await("pump-2 firing", () -> active(am, offline.alertId()));
+            assertThat(labels(down)).containsEntry("alertname", "TwinstreamAssetOffline").doesNotContainKey("sensor");
+
+            // re-sent: each send moves endsAt on; without re-sends Alertmanager would resolve it 3 s after the first
+            Instant firstEnd = Instant.parse(firing.path("endsAt").asText());
+            await("pump-1 re-sent", () -> {
+                JsonNode now = active(am, hot.alertId());
+                return now != null && Instant.parse(now.path("endsAt").asText()).isAfter(firstEnd.plusSeconds(2));
+            });
+            assertThat(notifications(am, hot.alertId(), "firing")).as("one page for the incident, not one per re-send")
+                    .hasSize(1);
+
+            List<DeadLetter> dead = await("two dead letters", () -> {
+                List<DeadLetter> d = deadLetters();
+                return d.size() == 2 ? d : null;
+            });
+            assertThat(dead).extracting(DeadLetter::reasonCode)
+                    .containsExactly(RejectReason.MALFORMED_JSON, RejectReason.SCHEMA_VIOLATION);
+
+            send(alert("pump-1", AlertKind.ANOMALY, AlertState.UPDATED, Severity.CRITICAL, 60));
+            await("pump-1 critical, and only critical", () -> {
+                List<JsonNode> mine = activeAll(am, hot.alertId());
+                return mine.size() == 1 && "critical".equals(mine.get(0).path("labels").path("severity").asText());
+            });
+
+            send(alert("pump-1", AlertKind.ANOMALY, AlertState.RESOLVED, Severity.CRITICAL, 120));
+            JsonNode resolved = await("a resolved notification for pump-1",
+                    () -> notifications(am, hot.alertId(), "resolved").stream()
+                            .filter(n -> "critical".equals(n.path("labels").path("severity").asText()))
+                            .findFirst().orElse(null));
+            assertThat(Instant.parse(resolved.path("endsAt").asText())).isEqualTo(Instant.ofEpochMilli(t0 + 120_000));
+            assertThat(activeAll(am, hot.alertId())).isEmpty();
+            bridge.cancel().get();
+
+            // a new bridge (a new consumer group, no state) reads the whole topic again
+            int pagesBefore = notifications(am, hot.alertId(), "firing").size();
+            JobClient replay = start(c.with(Key.ALERTMANAGER_GROUP_ID, "bridge-2"));
+            Alert sentinel = alert("pump-3", AlertKind.OFFLINE, AlertState.OPENED, Severity.WARNING, 300);
+            send(sentinel);
+            await("the replay read up to the sentinel", () -> active(am, sentinel.alertId()));
+            assertThat(activeAll(am, hot.alertId())).as("the resolved incident stays resolved").isEmpty();
+            assertThat(active(am, offline.alertId())).as("the open incident is still held").isNotNull();
+            assertThat(notifications(am, hot.alertId(), "firing")).as("no new page for a resolved incident")
+                    .hasSize(pagesBefore);
+            replay.cancel().get();
+            producer.close();
+        }
+    }
+
+    Alert alert(String asset, AlertKind kind, AlertState state, Severity severity, int secondsAfterStart) {
+        long at = t0 + secondsAfterStart * 1_000L;
+        boolean anomaly = kind == AlertKind.ANOMALY;
+        return new Alert(1, asset + ":" + kind + ":" + t0, asset, "INDUSTRIAL_PUMP", "site-a", kind, state, severity,
+                anomaly ? "bearing_temp_c" : null, anomaly ? Detector.SHIFT : null, anomaly ? 0.93 : 1.0,
+                anomaly ? 81.5 : 0, anomaly ? 60.0 : 0, anomaly ? "bearing_temp_c 81.5 °C, expected 60.0" : "no readings",
+                t0, at, state == AlertState.RESOLVED ? at : null, Map.of("bearing_temp_c", 81.5), null);
+    }
+
+    void send(Alert a) throws Exception {
+        publish(a.alertId(), Json.MAPPER.writeValueAsString(a));
+    }
+
+    void publish(String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(c.get(Key.TOPIC_ALERTS), key, value)).get();
+    }
+
+    static JobClient start(PipelineConfig c) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.configure(io.twinstream.jobs.TwinPipeline.flinkConfiguration(c));
+        KafkaPipelineIo kafka = new KafkaPipelineIo(c);
+        AlertmanagerBridgeJob.build(env, c, AlertmanagerBridgeJob.alertSource(env, c), AlertmanagerBridgeJob.sink(c),
+                d -> d.sinkTo(kafka.sink(c.get(Key.TOPIC_DEAD_LETTER), DeadLetter.class, x -> null, "dlq",
+                        KafkaPipelineIo.Batching.PROMPT)));
+        return env.executeAsync("alertmanager-bridge");
+    }
+
+    List<DeadLetter> deadLetters() throws Exception {
+        return TopicReader.readAll(c.kafkaProperties(), c.get(Key.TOPIC_DEAD_LETTER), true).stream()
+                .map(r -> read(r.value(), DeadLetter.class)).toList();
+    }
+
+    static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode active(AlertmanagerServer am, String alertId) throws Exception {
+        List<JsonNode> all = activeAll(am, alertId);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    static List<JsonNode> activeAll(AlertmanagerServer am, String alertId) throws Exception {
+        return am.activeAlerts().stream().filter(a -> alertId.equals(a.path("labels").path("alert_id").asText()))
+                .toList();
+    }
+
+    static List<JsonNode> notifications(AlertmanagerServer am, String alertId, String status) {
+        return am.notifications.stream().filter(n -> alertId.equals(n.path("labels").path("alert_id").asText())
+                && status.equals(n.path("status").asText())).toList();
+    }
+
+    static Map<String, String> labels(JsonNode alert) {
+        return Json.MAPPER.convertValue(alert.path("labels"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+    }
+
+    static <T> T await(String what, Callable<T> probe) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            T v = probe.call();
+            if (v != null && !Boolean.FALSE.equals(v)) {
+                return v;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("waited 60 s for " + what);
+    }
+}
