@@ -159,6 +159,27 @@ class HelmChartTest {
         assertThat(args(fd)).containsEntry("sink.delivery-guarantee", "at-least-once").containsEntry("state.backend", "hashmap");
     }
 
+    /** The rule file and the dashboard the chart ships are the ones PrometheusRulesTest checks against Prometheus. */
+    @Test
+    void prometheusRuleAndGrafanaDashboardShipTheCheckedFiles() throws Exception {
+        assertThat(ofKind(render(t -> t), "PrometheusRule")).as("off by default").isEmpty();
+        List<JsonNode> docs = render(t -> t.set("metrics.prometheusRule.enabled", true)
+                .set("metrics.prometheusRule.labels.release", "prometheus")
+                .set("metrics.grafanaDashboard.enabled", true));
+        JsonNode rule = ofKind(docs, "PrometheusRule").get(0);
+        assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(rule.path("metadata").path("labels").path("release").asText()).isEqualTo("prometheus");
+        assertThat(rule.path("spec")).isEqualTo(YAML.readTree(CHART.resolve("files/prometheus-rules.yaml").toFile()));
+        assertThat(rule.path("spec").path("groups").get(0).path("rules").size()).isGreaterThanOrEqualTo(6);
+
+        JsonNode dashboard = ofKind(docs, "ConfigMap").stream()
+                .filter(c -> c.path("metadata").path("name").asText().endsWith("-dashboard")).findFirst().orElseThrow();
+        assertThat(dashboard.path("metadata").path("labels").path("grafana_dashboard").asText()).isEqualTo("1");
+        JsonNode json = new ObjectMapper().readTree(dashboard.path("data").path("twinstream-pipeline.json").asText());
+        assertThat(json).isEqualTo(new ObjectMapper().readTree(CHART.resolve("files/grafana-dashboard.json").toFile()));
+        assertThat(json.path("panels").size()).isEqualTo(8);
+    }
+
     @Test
     void invalidValuesAreRejectedBeforeAnythingIsDeployed() {
         assertThatThrownBy(() -> render(t -> t.set("job.parallelism", 0))).hasMessageContaining("parallelism");

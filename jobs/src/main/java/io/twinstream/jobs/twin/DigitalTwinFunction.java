@@ -101,7 +101,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private transient Counter modelsRefused;
     private transient Counter inferredTwins;
     private transient Counter registryUpdates;
-    /** Assets ONLINE, STALE, OFFLINE and alerts open on this subtask (gauges). */
+    /** Assets ONLINE, STALE, OFFLINE, alerts open and critical alerts open on this subtask (gauges). */
     private transient long[] fleet;
     private transient ListState<FleetCounts> fleetState;
 
@@ -125,7 +125,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     public void initializeState(FunctionInitializationContext context) throws Exception {
         fleetState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("fleet-counts", FleetCounts.class));
-        fleet = new long[4];
+        fleet = new long[5];
         if (context.isRestored()) {
             List<FleetCounts> all = new java.util.ArrayList<>();
             fleetState.get().forEach(all::add);
@@ -141,6 +141,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 fleet[1] += c.stale / divisor;
                 fleet[2] += c.offline / divisor;
                 fleet[3] += c.openAlerts / divisor;
+                fleet[4] += c.openCritical / divisor;
             }
         }
     }
@@ -153,6 +154,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         c.stale = fleet[1];
         c.offline = fleet[2];
         c.openAlerts = fleet[3];
+        c.openCritical = fleet[4];
         fleetState.update(List.of(c));
     }
 
@@ -179,6 +181,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         m.gauge("assetsStale", () -> fleet[1]);
         m.gauge("assetsOffline", () -> fleet[2]);
         m.gauge("alertsOpen", () -> fleet[3]);
+        m.gauge("alertsOpenCritical", () -> fleet[4]);
     }
 
     /** The descriptor of this function's keyed value. */
@@ -508,12 +511,19 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     }
 
     private void emitAlert(Emitter e, Alert alert) {
-        if (alert.state() == Alert.AlertState.OPENED) {
-            alertsOpened.inc();
-            fleet[3]++;
-        } else if (alert.state() == Alert.AlertState.RESOLVED) {
-            alertsResolved.inc();
-            fleet[3]--;
+        int critical = alert.severity() == Alert.Severity.CRITICAL ? 1 : 0;
+        switch (alert.state()) {
+            case OPENED -> {
+                alertsOpened.inc();
+                fleet[3]++;
+                fleet[4] += critical;
+            }
+            case UPDATED -> fleet[4] += critical; // an update is a rise from WARNING to CRITICAL
+            case RESOLVED -> {
+                alertsResolved.inc();
+                fleet[3]--;
+                fleet[4] -= critical;
+            }
         }
         AssetEntry entry = e.st().twin.registry;
         e.ctx().output(ALERTS, entry == null ? alert : withRegistry(alert, entry));

@@ -7,6 +7,8 @@ public class FleetCounts {
     public long stale;
     public long offline;
     public long openAlerts;
+    /** Added in release 0.2 (critical alerts open); 0 when restored from an older savepoint. */
+    public long openCritical;
 
     public FleetCounts() {}
 }
