@@ -29,12 +29,27 @@ public final class SqlQuery {
 
     private SqlQuery() {}
 
+    /** A wrong argument, a missing file or an invalid query is one line on stderr and exit code 2. */
     public static void main(String[] args) throws Exception {
+        try {
+            query(args);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            String message = e instanceof java.nio.file.NoSuchFileException ? e.getMessage() + ": no such file"
+                    : e.getMessage();
+            System.err.println("twinstream sql: " + message);
+            System.exit(2);
+        }
+    }
+
+    private static void query(String[] args) throws Exception {
         String query = null;
         String sort = null;
         List<String> pipelineArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
+            if (args[i].startsWith("--") && !args[i].equals("--help") && !args[i].equals("-h") && value == null) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
             switch (args[i]) {
                 case "--query" -> query = args[++i];
                 case "--file" -> query = Files.readString(Path.of(args[++i]));
@@ -84,7 +99,24 @@ public final class SqlQuery {
         if (statements.size() != 1) {
             throw new IllegalArgumentException("expected one query, got " + statements.size() + " statements");
         }
-        return QueryResult.collect(tables.executeSql(statements.get(0)));
+        try {
+            return QueryResult.collect(tables.executeSql(statements.get(0)));
+        } catch (org.apache.flink.table.api.ValidationException | org.apache.flink.table.api.SqlParserException e) {
+            throw new IllegalArgumentException(problem(e) + " (the tables: " + String.join(", ", tables.listTables())
+                    + ")", e);
+        }
+    }
+
+    /** What Flink's planner says is wrong, with its line and column, without the wrapping. */
+    static String problem(Throwable e) {
+        String best = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("line ")) {
+                best = t.getMessage();
+            }
+        }
+        String first = best == null ? e.toString() : best.lines().findFirst().orElse(best).strip();
+        return first.replaceFirst("^SQL (validation|parse) failed\\.\\s*", "");
     }
 
     static TableEnvironment tableEnvironment() {

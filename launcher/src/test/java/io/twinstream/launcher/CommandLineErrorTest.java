@@ -59,9 +59,38 @@ class CommandLineErrorTest {
         "io.twinstream.launcher.Evaluation --seed x | twinstream evaluate: | x",
         "io.twinstream.generator.SensorGeneratorCli --rate fast | twinstream generator: | fast",
         "io.twinstream.launcher.EmbeddedPipeline --models ../docs/examples/chiller-assets.csv | twinstream demo: | chiller-assets.csv",
+        "io.twinstream.jobs.oncall.AlertmanagerBridgeJob --url ftp://am:9093 | twinstream alertmanager: | not an http:// or https:// URL",
+        "io.twinstream.jobs.oncall.AlertmanagerBridgeJob --kafka.bootstrap-servers x:1 | twinstream alertmanager: | --url http://HOST:9093",
     })
     void aBadModelFileOrNumberIsOneLineForEveryCommand(String args, String prefix, String message) throws Exception {
         assertOneLineAndExitCode2(List.of(args.trim().split(" ")), prefix.trim(), message.trim());
+    }
+
+    /** An invalid query names what is wrong, where (line and column), and the tables there are; no broker needed. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "SELECT * FROM nosuch | line 1, column 15 | the tables: alert_events, alerts, twins",
+        "SELECT assetId, FROM twins | line 1, column 17 | alerts",
+        "SELECT nosuchcolumn FROM twins | Column 'nosuchcolumn' not found | line 1, column 8",
+    })
+    void anInvalidSqlQueryIsOneLineWithWhereAndTheTables(String query, String where, String tables) throws Exception {
+        assertOneLineAndExitCode2(List.of("io.twinstream.analytics.SqlQuery", "--query", query.trim()),
+                "twinstream sql:", where.trim());
+        assertOneLineAndExitCode2(List.of("io.twinstream.analytics.SqlQuery", "--query", query.trim()),
+                "twinstream sql:", tables.trim());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--file /nonexistent.sql | /nonexistent.sql: no such file",
+        "--example nosuch | no example nosuch",
+        "--sort | --sort needs a value",
+        "--kafka.bootstrap-servers x:1 | give --query, --file or --example",
+    })
+    void aWrongSqlArgumentIsOneLine(String args, String message) throws Exception {
+        List<String> command = new ArrayList<>(List.of("io.twinstream.analytics.SqlQuery"));
+        command.addAll(List.of(args.trim().split(" ")));
+        assertOneLineAndExitCode2(command, "twinstream sql:", message.trim());
     }
 
     static void assertOneLineAndExitCode2(List<String> mainAndArgs, String prefix, String message) throws Exception {

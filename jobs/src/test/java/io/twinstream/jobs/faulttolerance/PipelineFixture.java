@@ -51,7 +51,7 @@ public final class PipelineFixture {
     }
 
     /** The generator's records, in the order it sends them. */
-    private static List<GeneratedRecord> generate(GeneratorConfig config) throws Exception {
+    public static List<GeneratedRecord> generate(GeneratorConfig config) throws Exception {
         List<GeneratedRecord> out = new ArrayList<>();
         new FleetGenerator(config, AssetModels.builtIn()).run(new RecordSink() {
             @Override

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.generator.GeneratedRecord;
+import io.twinstream.jobs.faulttolerance.PipelineFixture;
 import io.twinstream.jobs.io.KafkaPipelineIo;
 import io.twinstream.jobs.io.TopicReader;
 import io.twinstream.kafka.EmbeddedKafka;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertmanagerBridgeTest {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4)
                     .build());
 
     /** Event times a few minutes back, as a live pipeline's are: an incident's end is then in the past. */
@@ -132,6 +134,96 @@ class AlertmanagerBridgeTest {
             replay.cancel().get();
             producer.close();
         }
+    }
+
+    /**
+     * The whole path: the generator's fleet through the running pipeline onto the alerts topic, and the bridge from
+     * there into Alertmanager. Input goes in two-minute slices until the pipeline has an anomaly incident open; then
+     * Alertmanager must hold it with the incident's labels, and once the rest of the input resolves it, end it.
+     */
+    @Test
+    void anAnomalyThePipelineRaisesFiresInAlertmanagerAndEndsWhenItResolves(@TempDir Path dir) throws Exception {
+        try (AlertmanagerServer am = new AlertmanagerServer(dir); EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            PipelineFixture fixture = new PipelineFixture(kafka);
+            List<GeneratedRecord> records = PipelineFixture.generate(PipelineFixture.fleet(11, 4, 60).build());
+            kafka.createTopic("e2e.in", 2, Map.of());
+            c = fixture.run("e2e", "e2e.in")
+                    .with(Key.BOUNDED, "false")
+                    .with(Key.DELIVERY_GUARANTEE, "at-least-once")
+                    .with(Key.ALERTMANAGER_URL, am.url)
+                    .with(Key.ALERTMANAGER_GROUP_ID, "e2e-bridge")
+                    .with(Key.ALERTMANAGER_FIRST_SEND_DELAY, "200 ms")
+                    .with(Key.ALERTMANAGER_RESEND_INTERVAL, "1 s")
+                    .with(Key.ALERTMANAGER_ENDS_AFTER, "3 s");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            io.twinstream.jobs.TwinPipeline.build(env, c, c.models(), new KafkaPipelineIo(c));
+            JobClient pipeline = env.executeAsync("twinstream-pipeline");
+            JobClient bridge = start(c.with(Key.PARALLELISM, "1"));
+
+            Alert open = null;
+            int sent = 0;
+            long sliceEnd = records.get(0).reading().timestamp();
+            while (open == null && sent < records.size()) {
+                sliceEnd += 120_000;
+                List<GeneratedRecord> slice = new java.util.ArrayList<>();
+                while (sent < records.size() && records.get(sent).reading().timestamp() < sliceEnd) {
+                    slice.add(records.get(sent++));
+                }
+                fixture.send(slice, "e2e.in");
+                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (open == null && System.nanoTime() < until) {
+                    open = openAnomaly(alertsByIncident());
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(open).as("the pipeline opened an anomaly incident on the generator's faults").isNotNull();
+            String id = open.alertId();
+            JsonNode firing = await("the pipeline's incident in Alertmanager", () -> active(am, id));
+            Alert latest = latestOf(id);
+            assertThat(labels(firing)).containsEntry("asset", latest.assetId()).containsEntry("site", latest.siteId())
+                    .containsEntry("asset_type", latest.assetType()).containsEntry("kind", "anomaly")
+                    .containsEntry("sensor", latest.sensor())
+                    .containsEntry("severity", latest.severity().name().toLowerCase(java.util.Locale.ROOT));
+            assertThat(Instant.parse(firing.path("startsAt").asText())).isEqualTo(Instant.ofEpochMilli(open.startedAt()));
+
+            fixture.send(records.subList(sent, records.size()), "e2e.in");
+            Alert resolved = await("the incident resolved by the pipeline", () -> {
+                Alert a = latestOf(id);
+                return a.state() == AlertState.RESOLVED ? a : null;
+            });
+            JsonNode ended = await("Alertmanager's resolved notification", () -> notifications(am, id, "resolved")
+                    .stream().findFirst().orElse(null));
+            assertThat(Instant.parse(ended.path("endsAt").asText()))
+                    .isEqualTo(Instant.ofEpochMilli(resolved.resolvedAt()));
+            assertThat(activeAll(am, id)).isEmpty();
+            bridge.cancel().get();
+            pipeline.cancel().get();
+        }
+    }
+
+    /** Every event on the alerts topic, by incident, in order. */
+    Map<String, List<Alert>> alertsByIncident() {
+        Map<String, List<Alert>> out = new java.util.LinkedHashMap<>();
+        for (var r : TopicReader.readAll(c.kafkaProperties(), c.get(Key.TOPIC_ALERTS), false)) {
+            Alert a = read(r.value(), Alert.class);
+            out.computeIfAbsent(a.alertId(), k -> new java.util.ArrayList<>()).add(a);
+        }
+        return out;
+    }
+
+    Alert latestOf(String id) {
+        List<Alert> events = alertsByIncident().get(id);
+        return events.get(events.size() - 1);
+    }
+
+    static Alert openAnomaly(Map<String, List<Alert>> incidents) {
+        for (List<Alert> events : incidents.values()) {
+            Alert last = events.get(events.size() - 1);
+            if (last.kind() == AlertKind.ANOMALY && last.state() != AlertState.RESOLVED) {
+                return events.get(0);
+            }
+        }
+        return null;
     }
 
     Alert alert(String asset, AlertKind kind, AlertState state, Severity severity, int secondsAfterStart) {
