@@ -1,0 +1,361 @@
+package io.twinstream.jobs.faulttolerance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinstream.generator.GeneratedRecord;
+import io.twinstream.jobs.TwinPipeline;
+import io.twinstream.jobs.config.PipelineConfig;
+import io.twinstream.jobs.config.PipelineConfig.Key;
+import io.twinstream.jobs.io.KafkaPipelineIo;
+import io.twinstream.kafka.EmbeddedKafka;
+import io.twinstream.schemas.AssetModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The case Flink's own Kafka sink tests hold its exactly-once promise to, on the pipeline: a job dies with Kafka
+ * transactions open (records written after its last checkpoint, never committed). Until they end, a read_committed
+ * consumer of the output topics sees nothing past them: an SRE's alert consumer would stall for the transaction
+ * timeout (10 min). The job started again from the last checkpoint, at the same or a lower parallelism, must abort
+ * them at once, and its output must equal an uninterrupted run's.
+ */
+class LingeringTransactionsTest {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(2).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    static final String INPUT = "linger.telemetry";
+    static EmbeddedKafka kafka;
+    static PipelineFixture fixture;
+    static List<GeneratedRecord> input;
+    static PipelineFixture.Outputs reference;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.startTemporary();
+        fixture = new PipelineFixture(kafka);
+        input = fixture.produce(FaultToleranceTest.INPUT_FLEET, INPUT);
+        PipelineConfig ref = fixture.run("linger-reference", INPUT);
+        FaultToleranceTest.runToEnd(ref, new KafkaPipelineIo(ref));
+        reference = fixture.read(ref);
+        assertThat(reference.alertEvents()).isPositive();
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    @ParameterizedTest(name = "restarted at parallelism {0}")
+    @ValueSource(ints = {3, 1})
+    void aJobThatDiesWithOpenTransactionsIsRestartedWithoutStallingReadCommittedConsumers(int restartParallelism,
+            @TempDir Path dir) throws Exception {
+        String name = "linger-p" + restartParallelism;
+        PipelineConfig c = fixture.run(name, INPUT)
+                .with(Key.BOUNDED, "false")
+                .with(Key.PARALLELISM, "3")
+                .with(Key.CHECKPOINT_DIR, dir.toUri().toString())
+                .withFlinkProperty("restart-strategy.type", "none")
+                .withFlinkProperty("execution.checkpointing.tolerable-failed-checkpoints", "0")
+                .withFlinkProperty("execution.checkpointing.externalized-checkpoint-retention",
+                        "RETAIN_ON_CANCELLATION");
+        FailInAsyncSnapshot.arm(input.size() * 2L / 5);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TwinPipeline.build(env, c, AssetModels.builtIn(), new AsyncFailureIo(new KafkaPipelineIo(c)));
+        JobClient dying = env.executeAsync(name);
+        awaitStatus(dying, JobStatus.FAILED);
+        assertThat(FailInAsyncSnapshot.thrown).as("a checkpoint failed in its asynchronous phase").isTrue();
+
+        List<String> topics = List.of(c.get(Key.TOPIC_SNAPSHOTS), c.get(Key.TOPIC_SCORES), c.get(Key.TOPIC_ALERTS),
+                c.get(Key.TOPIC_DEAD_LETTER));
+        Map<TopicPartition, Long> written = endOffsets(topics, IsolationLevel.READ_UNCOMMITTED);
+        Map<TopicPartition, Long> visible = endOffsets(topics, IsolationLevel.READ_COMMITTED);
+        assertThat(visible).as("the dead job left transactions open: read_committed stops short of the log end")
+                .isNotEqualTo(written);
+        System.out.println("DIAGNOSTIC lingering transactions of the dead job: " + ongoingTransactions(name));
+
+        String checkpoint = latestCheckpoint(dir);
+        long restartedAt = System.nanoTime();
+        // the failure-injecting operator and its state are not part of the restarted job
+        JobClient restarted = FaultToleranceTest.start(FaultToleranceTest.withSavepoint(
+                c.with(Key.PARALLELISM, String.valueOf(restartParallelism)), checkpoint)
+                .withFlinkProperty("execution.state-recovery.ignore-unclaimed-state", "true"));
+        long waitedMs;
+        try {
+            waitedMs = awaitVisible(topics, written, Duration.ofSeconds(90));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; restarted job " + restarted.getJobStatus().get()
+                    + ", failovers " + JobReport.of(FLINK, restarted).failovers() + "; transactions now: "
+                    + transactions(name), e);
+        }
+        System.out.println("DIAGNOSTIC lingering transactions, restarted at parallelism " + restartParallelism
+                + ": a read_committed consumer waited " + waitedMs + " ms from the restart to see past them");
+        assertThat(waitedMs).as("well under the transaction timeout (%s)", c.get(Key.TRANSACTION_TIMEOUT))
+                .isLessThan(Duration.ofSeconds(60).toMillis());
+        assertThat(Duration.ofNanos(System.nanoTime() - restartedAt)).isLessThan(Duration.ofMinutes(2));
+
+        fixture.awaitConsumed(c, 1.0, Duration.ofMinutes(2));
+        JobReport.stopWithSavepoint(FLINK, restarted, dir.resolve("savepoints"), true);
+        assertThat(ongoingTransactions(name)).as("no transaction of the job is left open once it has ended")
+                .isEmpty();
+
+        PipelineFixture.Outputs out = fixture.read(c);
+        assertThat(out.deadLetters()).isEqualTo(reference.deadLetters());
+        FaultToleranceTest.assertSameRecords("alerts", out.alerts(), reference.alerts());
+        FaultToleranceTest.assertSameRecords("scores", out.scores(), reference.scores());
+        FaultToleranceTest.assertSameRecords("snapshots", out.snapshots(), reference.snapshots());
+    }
+
+    /**
+     * Passes readings through. Once past {@code threshold} readings and a completed checkpoint, it arms its operator
+     * state's serializer, so the next checkpoint fails while the state is written, in the asynchronous phase: by then
+     * the Kafka sinks have flushed that checkpoint's transactions, which nobody commits or aborts.
+     */
+    public static final class FailInAsyncSnapshot extends org.apache.flink.api.common.functions.RichMapFunction<
+            io.twinstream.jobs.io.Ingested, io.twinstream.jobs.io.Ingested>
+            implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction,
+            org.apache.flink.api.common.state.CheckpointListener {
+        static final java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+        static volatile boolean checkpointed;
+        static volatile boolean armed;
+        static volatile boolean thrown;
+        static volatile long threshold;
+        private transient org.apache.flink.api.common.state.ListState<Integer> marker;
+
+        static void arm(long after) {
+            seen.set(0);
+            checkpointed = false;
+            armed = false;
+            thrown = false;
+            threshold = after;
+        }
+
+        @Override
+        public io.twinstream.jobs.io.Ingested map(io.twinstream.jobs.io.Ingested in) throws InterruptedException {
+            if (seen.incrementAndGet() >= threshold && !thrown) {
+                if (checkpointed) {
+                    armed = true;
+                }
+                Thread.sleep(1); // keep records flowing into the open transactions until the failing checkpoint
+            }
+            return in;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed = true;
+        }
+
+        @Override
+        public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext context) throws Exception {
+            marker.update(List.of(1));
+        }
+
+        @Override
+        public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext context)
+                throws Exception {
+            marker = context.getOperatorStateStore().getListState(
+                    new org.apache.flink.api.common.state.ListStateDescriptor<>("async-failure", new ArmedSerializer()));
+        }
+    }
+
+    /** An int serializer that throws while {@link FailInAsyncSnapshot} is armed: a failure while state is written. */
+    public static final class ArmedSerializer
+            extends org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton<Integer> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean isImmutableType() {
+            return true;
+        }
+
+        @Override
+        public Integer createInstance() {
+            return 0;
+        }
+
+        @Override
+        public Integer copy(Integer from) {
+            return from;
+        }
+
+        @Override
+        public Integer copy(Integer from, Integer reuse) {
+            return from;
+        }
+
+        @Override
+        public int getLength() {
+            return 4;
+        }
+
+        @Override
+        public void serialize(Integer v, org.apache.flink.core.memory.DataOutputView out) throws java.io.IOException {
+            if (FailInAsyncSnapshot.armed && !FailInAsyncSnapshot.thrown) {
+                FailInAsyncSnapshot.thrown = true;
+                throw new java.io.IOException("injected failure in the asynchronous phase of a checkpoint");
+            }
+            out.writeInt(v);
+        }
+
+        @Override
+        public Integer deserialize(org.apache.flink.core.memory.DataInputView in) throws java.io.IOException {
+            return in.readInt();
+        }
+
+        @Override
+        public Integer deserialize(Integer reuse, org.apache.flink.core.memory.DataInputView in)
+                throws java.io.IOException {
+            return in.readInt();
+        }
+
+        @Override
+        public void copy(org.apache.flink.core.memory.DataInputView in, org.apache.flink.core.memory.DataOutputView out)
+                throws java.io.IOException {
+            out.writeInt(in.readInt());
+        }
+
+        @Override
+        public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<Integer> snapshotConfiguration() {
+            return new Snapshot();
+        }
+
+        public static final class Snapshot
+                extends org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot<Integer> {
+            public Snapshot() {
+                super(ArmedSerializer::new);
+            }
+        }
+    }
+
+    /** The Kafka edges with {@link FailInAsyncSnapshot} right after the source. */
+    record AsyncFailureIo(KafkaPipelineIo kafka) implements io.twinstream.jobs.io.PipelineIo {
+        @Override
+        public org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.jobs.io.Ingested> telemetry(
+                StreamExecutionEnvironment env) {
+            return kafka.telemetry(env).map(new FailInAsyncSnapshot()).name("inject-failure").uid("inject-failure");
+        }
+
+        @Override
+        public org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.jobs.io.Ingested> registry(
+                StreamExecutionEnvironment env) {
+            return kafka.registry(env);
+        }
+
+        @Override
+        public org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.jobs.io.ModelRecord> models(
+                StreamExecutionEnvironment env) {
+            return kafka.models(env);
+        }
+
+        @Override
+        public void snapshots(org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.schemas.TwinSnapshot> s) {
+            kafka.snapshots(s);
+        }
+
+        @Override
+        public void deadLetters(org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.schemas.DeadLetter> d) {
+            kafka.deadLetters(d);
+        }
+
+        @Override
+        public void scores(org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.schemas.AnomalyScore> s) {
+            kafka.scores(s);
+        }
+
+        @Override
+        public void alerts(org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.schemas.Alert> a) {
+            kafka.alerts(a);
+        }
+    }
+
+    static void awaitStatus(JobClient job, JobStatus status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (job.getJobStatus().get() != status) {
+            assertThat(System.nanoTime()).as("job reaches " + status).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** The newest retained checkpoint under {@code dir}: its chk-N directory with the highest N. */
+    static String latestCheckpoint(Path dir) throws Exception {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .max(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + dir))
+                    .toUri().toString();
+        }
+    }
+
+    static Map<TopicPartition, Long> endOffsets(List<String> topics, IsolationLevel isolation) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get().forEach((topic, d) -> d.partitions().forEach(
+                    p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
+                    .forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        }
+    }
+
+    /** Milliseconds until a read_committed consumer can read at least up to {@code written} in every partition. */
+    static long awaitVisible(List<String> topics, Map<TopicPartition, Long> written, Duration timeout)
+            throws Exception {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < timeout.toNanos()) {
+            Map<TopicPartition, Long> visible = endOffsets(topics, IsolationLevel.READ_COMMITTED);
+            if (written.entrySet().stream().allMatch(e -> visible.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                return Duration.ofNanos(System.nanoTime() - start).toMillis();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("read_committed still stops short of the dead job's records after " + timeout);
+    }
+
+    /** The broker's transactions of ids starting with {@code prefix}: id, state, producer id and epoch. */
+    static List<String> transactions(String prefix) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            List<String> ids = admin.listTransactions().all().get().stream().map(TransactionListing::transactionalId)
+                    .filter(id -> id.startsWith(prefix)).sorted().toList();
+            List<String> out = new java.util.ArrayList<>();
+            admin.describeTransactions(ids).all().get().forEach((id, d) -> out.add(id + "=" + d.state()
+                    + "(pid " + d.producerId() + ", epoch " + d.producerEpoch() + ")"));
+            return out.stream().sorted().toList();
+        }
+    }
+
+    static List<String> ongoingTransactions(String prefix) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            return admin.listTransactions().all().get().stream()
+                    .filter(t -> t.transactionalId().startsWith(prefix) && t.state() == TransactionState.ONGOING)
+                    .map(TransactionListing::transactionalId).toList();
+        }
+    }
+}
