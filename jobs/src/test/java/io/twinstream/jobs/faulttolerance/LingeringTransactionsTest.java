@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The case Flink's own Kafka sink tests hold its exactly-once promise to, on the pipeline: a job dies with Kafka
@@ -70,11 +70,15 @@ class LingeringTransactionsTest {
         kafka.close();
     }
 
-    @ParameterizedTest(name = "restarted at parallelism {0}")
-    @ValueSource(ints = {3, 1})
+    /**
+     * @param beforeFirstCheckpoint the job dies at its first checkpoint, so there is none to restore: it is started
+     *                              afresh (a scale-in before the first checkpoint when the parallelism is lower)
+     */
+    @ParameterizedTest(name = "restarted at parallelism {0}, before the first checkpoint: {1}")
+    @CsvSource({"3, false", "1, false", "1, true"})
     void aJobThatDiesWithOpenTransactionsIsRestartedWithoutStallingReadCommittedConsumers(int restartParallelism,
-            @TempDir Path dir) throws Exception {
-        String name = "linger-p" + restartParallelism;
+            boolean beforeFirstCheckpoint, @TempDir Path dir) throws Exception {
+        String name = "linger-p" + restartParallelism + (beforeFirstCheckpoint ? "-fresh" : "");
         PipelineConfig c = fixture.run(name, INPUT)
                 .with(Key.BOUNDED, "false")
                 .with(Key.PARALLELISM, "3")
@@ -83,7 +87,7 @@ class LingeringTransactionsTest {
                 .withFlinkProperty("execution.checkpointing.tolerable-failed-checkpoints", "0")
                 .withFlinkProperty("execution.checkpointing.externalized-checkpoint-retention",
                         "RETAIN_ON_CANCELLATION");
-        FailInAsyncSnapshot.arm(input.size() * 2L / 5);
+        FailInAsyncSnapshot.arm(beforeFirstCheckpoint ? 0 : input.size() * 2L / 5, !beforeFirstCheckpoint);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         TwinPipeline.build(env, c, AssetModels.builtIn(), new AsyncFailureIo(new KafkaPipelineIo(c)));
         JobClient dying = env.executeAsync(name);
@@ -98,12 +102,16 @@ class LingeringTransactionsTest {
                 .isNotEqualTo(written);
         System.out.println("DIAGNOSTIC lingering transactions of the dead job: " + ongoingTransactions(name));
 
-        String checkpoint = latestCheckpoint(dir);
+        PipelineConfig again = c.with(Key.PARALLELISM, String.valueOf(restartParallelism));
+        if (beforeFirstCheckpoint) {
+            assertThat(latestCheckpoint(dir)).as("no checkpoint completed").isNull();
+        } else {
+            // the failure-injecting operator and its state are not part of the restarted job
+            again = FaultToleranceTest.withSavepoint(again, latestCheckpoint(dir))
+                    .withFlinkProperty("execution.state-recovery.ignore-unclaimed-state", "true");
+        }
         long restartedAt = System.nanoTime();
-        // the failure-injecting operator and its state are not part of the restarted job
-        JobClient restarted = FaultToleranceTest.start(FaultToleranceTest.withSavepoint(
-                c.with(Key.PARALLELISM, String.valueOf(restartParallelism)), checkpoint)
-                .withFlinkProperty("execution.state-recovery.ignore-unclaimed-state", "true"));
+        JobClient restarted = FaultToleranceTest.start(again);
         long waitedMs;
         try {
             waitedMs = awaitVisible(topics, written, Duration.ofSeconds(90));
@@ -113,7 +121,7 @@ class LingeringTransactionsTest {
                     + transactions(name), e);
         }
         System.out.println("DIAGNOSTIC lingering transactions, restarted at parallelism " + restartParallelism
-                + ": a read_committed consumer waited " + waitedMs + " ms from the restart to see past them");
+                + (beforeFirstCheckpoint ? " afresh (no checkpoint)" : " from its checkpoint") + ": a read_committed consumer waited " + waitedMs + " ms from the restart to see past them");
         assertThat(waitedMs).as("well under the transaction timeout (%s)", c.get(Key.TRANSACTION_TIMEOUT))
                 .isLessThan(Duration.ofSeconds(60).toMillis());
         assertThat(Duration.ofNanos(System.nanoTime() - restartedAt)).isLessThan(Duration.ofMinutes(2));
@@ -144,9 +152,12 @@ class LingeringTransactionsTest {
         static volatile boolean armed;
         static volatile boolean thrown;
         static volatile long threshold;
+        static volatile boolean waitForCheckpoint;
         private transient org.apache.flink.api.common.state.ListState<Integer> marker;
 
-        static void arm(long after) {
+        /** Fails the first checkpoint after {@code after} readings (and, if {@code waitForOne}, a completed one). */
+        static void arm(long after, boolean waitForOne) {
+            waitForCheckpoint = waitForOne;
             seen.set(0);
             checkpointed = false;
             armed = false;
@@ -157,7 +168,7 @@ class LingeringTransactionsTest {
         @Override
         public io.twinstream.jobs.io.Ingested map(io.twinstream.jobs.io.Ingested in) throws InterruptedException {
             if (seen.incrementAndGet() >= threshold && !thrown) {
-                if (checkpointed) {
+                if (checkpointed || !waitForCheckpoint) {
                     armed = true;
                 }
                 Thread.sleep(1); // keep records flowing into the open transactions until the failing checkpoint
@@ -301,15 +312,14 @@ class LingeringTransactionsTest {
         }
     }
 
-    /** The newest retained checkpoint under {@code dir}: its chk-N directory with the highest N. */
+    /** The newest retained checkpoint under {@code dir}: its chk-N directory with the highest N; null if none. */
     static String latestCheckpoint(Path dir) throws Exception {
         try (Stream<Path> paths = Files.walk(dir)) {
             return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
                     .map(Path::getParent)
                     .filter(p -> p.getFileName().toString().startsWith("chk-"))
                     .max(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no retained checkpoint under " + dir))
-                    .toUri().toString();
+                    .map(p -> p.toUri().toString()).orElse(null);
         }
     }
 
