@@ -65,19 +65,26 @@ class ThreadCpuTest {
     void seesABusyThreadOfThisJvm() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
         ThreadCpu.Sample before = ThreadCpu.sample();
+        // the thread spins until it has used 0.2 s of CPU of its own, however loaded the machine, and until sampled
+        java.util.concurrent.CountDownLatch used = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean sampled = new java.util.concurrent.atomic.AtomicBoolean();
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         Thread busy = new Thread(() -> {
-            long end = System.nanoTime() + 400_000_000L;
             double x = 0;
-            while (System.nanoTime() < end) {
+            while (!sampled.get()) {
                 x += Math.sqrt(x + 1);
+                if (used.getCount() > 0 && cpu.getCurrentThreadCpuTime() > 200_000_000L) {
+                    used.countDown();
+                }
             }
             if (x < 0) {
                 System.out.println(x);
             }
         }, "digital-twin -> test");
         busy.start();
-        Thread.sleep(300); // sampled while it runs: an ended thread is gone from /proc
-        ThreadCpu.Sample during = ThreadCpu.sample();
+        assertThat(used.await(2, java.util.concurrent.TimeUnit.MINUTES)).as("the thread used 0.2 s of CPU").isTrue();
+        ThreadCpu.Sample during = ThreadCpu.sample(); // while it runs: an ended thread is gone from /proc
+        sampled.set(true);
         busy.join();
         assertThat(during.names()).containsValue("digital-twin ->");
         assertThat(ThreadCpu.secondsBetween(before, during).get(ThreadCpu.KEYED_OPERATOR)).isGreaterThan(0.1);

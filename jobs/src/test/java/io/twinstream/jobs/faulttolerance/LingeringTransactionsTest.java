@@ -78,36 +78,49 @@ class LingeringTransactionsTest {
     @CsvSource({"3, false", "1, false", "1, true"})
     void aJobThatDiesWithOpenTransactionsIsRestartedWithoutStallingReadCommittedConsumers(int restartParallelism,
             boolean beforeFirstCheckpoint, @TempDir Path dir) throws Exception {
-        String name = "linger-p" + restartParallelism + (beforeFirstCheckpoint ? "-fresh" : "");
-        PipelineConfig c = fixture.run(name, INPUT)
-                .with(Key.BOUNDED, "false")
-                .with(Key.PARALLELISM, "3")
-                .with(Key.CHECKPOINT_DIR, dir.toUri().toString())
-                .withFlinkProperty("restart-strategy.type", "none")
-                .withFlinkProperty("execution.checkpointing.tolerable-failed-checkpoints", "0")
-                .withFlinkProperty("execution.checkpointing.externalized-checkpoint-retention",
-                        "RETAIN_ON_CANCELLATION");
-        FailInAsyncSnapshot.arm(beforeFirstCheckpoint ? 0 : input.size() * 2L / 5, !beforeFirstCheckpoint);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        TwinPipeline.build(env, c, AssetModels.builtIn(), new AsyncFailureIo(new KafkaPipelineIo(c)));
-        JobClient dying = env.executeAsync(name);
-        awaitStatus(dying, JobStatus.FAILED);
-        assertThat(FailInAsyncSnapshot.thrown).as("a checkpoint failed in its asynchronous phase").isTrue();
-
-        List<String> topics = List.of(c.get(Key.TOPIC_SNAPSHOTS), c.get(Key.TOPIC_SCORES), c.get(Key.TOPIC_ALERTS),
-                c.get(Key.TOPIC_DEAD_LETTER));
-        Map<TopicPartition, Long> written = endOffsets(topics, IsolationLevel.READ_UNCOMMITTED);
-        Map<TopicPartition, Long> visible = endOffsets(topics, IsolationLevel.READ_COMMITTED);
-        assertThat(visible).as("the dead job left transactions open: read_committed stops short of the log end")
-                .isNotEqualTo(written);
-        System.out.println("DIAGNOSTIC lingering transactions of the dead job: " + ongoingTransactions(name));
+        // Whether the failed checkpoint's transactions outlive the dying tasks varies from run to run (in about one
+        // run in four here they were gone: closing a writer can end them). The scenario is the one with open
+        // transactions, so the dying run is repeated, on fresh topics, until it leaves some, at most three times.
+        String name = null;
+        PipelineConfig c = null;
+        Path checkpoints = null;
+        List<String> topics = null;
+        Map<TopicPartition, Long> written = null;
+        for (int attempt = 1; attempt <= 3 && written == null; attempt++) {
+            name = "linger-p" + restartParallelism + (beforeFirstCheckpoint ? "-fresh" : "") + "-" + attempt;
+            checkpoints = dir.resolve("attempt-" + attempt);
+            c = fixture.run(name, INPUT)
+                    .with(Key.BOUNDED, "false")
+                    .with(Key.PARALLELISM, "3")
+                    .with(Key.CHECKPOINT_DIR, checkpoints.toUri().toString())
+                    .withFlinkProperty("restart-strategy.type", "none")
+                    .withFlinkProperty("execution.checkpointing.tolerable-failed-checkpoints", "0")
+                    .withFlinkProperty("execution.checkpointing.externalized-checkpoint-retention",
+                            "RETAIN_ON_CANCELLATION");
+            FailInAsyncSnapshot.arm(beforeFirstCheckpoint ? 0 : input.size() * 2L / 5, !beforeFirstCheckpoint);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            TwinPipeline.build(env, c, AssetModels.builtIn(), new AsyncFailureIo(new KafkaPipelineIo(c)));
+            JobClient dying = env.executeAsync(name);
+            awaitStatus(dying, JobStatus.FAILED);
+            assertThat(FailInAsyncSnapshot.thrown).as("a checkpoint failed in its asynchronous phase").isTrue();
+            topics = List.of(c.get(Key.TOPIC_SNAPSHOTS), c.get(Key.TOPIC_SCORES), c.get(Key.TOPIC_ALERTS),
+                    c.get(Key.TOPIC_DEAD_LETTER));
+            Map<TopicPartition, Long> end = endOffsets(topics, IsolationLevel.READ_UNCOMMITTED);
+            if (!endOffsets(topics, IsolationLevel.READ_COMMITTED).equals(end)) {
+                written = end; // read_committed stops short of the log end: transactions were left open
+            }
+            System.out.println("DIAGNOSTIC lingering transactions, attempt " + attempt + ": "
+                    + ongoingTransactions(name));
+        }
+        assertThat(written).as("a dead job left transactions open in one of three attempts").isNotNull();
+        Path dir2 = checkpoints;
 
         PipelineConfig again = c.with(Key.PARALLELISM, String.valueOf(restartParallelism));
         if (beforeFirstCheckpoint) {
-            assertThat(latestCheckpoint(dir)).as("no checkpoint completed").isNull();
+            assertThat(latestCheckpoint(dir2)).as("no checkpoint completed").isNull();
         } else {
             // the failure-injecting operator and its state are not part of the restarted job
-            again = FaultToleranceTest.withSavepoint(again, latestCheckpoint(dir))
+            again = FaultToleranceTest.withSavepoint(again, latestCheckpoint(dir2))
                     .withFlinkProperty("execution.state-recovery.ignore-unclaimed-state", "true");
         }
         long restartedAt = System.nanoTime();
@@ -127,7 +140,7 @@ class LingeringTransactionsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - restartedAt)).isLessThan(Duration.ofMinutes(2));
 
         fixture.awaitConsumed(c, 1.0, Duration.ofMinutes(2));
-        JobReport.stopWithSavepoint(FLINK, restarted, dir.resolve("savepoints"), true);
+        JobReport.stopWithSavepoint(FLINK, restarted, dir2.resolve("savepoints"), true);
         assertThat(ongoingTransactions(name)).as("no transaction of the job is left open once it has ended")
                 .isEmpty();
 
@@ -148,6 +161,9 @@ class LingeringTransactionsTest {
             implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction,
             org.apache.flink.api.common.state.CheckpointListener {
         static final java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+        /** Readings past the threshold since the last completed checkpoint: the failing one must have some. */
+        static final java.util.concurrent.atomic.AtomicLong sinceCheckpoint = new java.util.concurrent.atomic.AtomicLong();
+        static final long READINGS_IN_FAILING_CHECKPOINT = 500;
         static volatile boolean checkpointed;
         static volatile boolean armed;
         static volatile boolean thrown;
@@ -159,6 +175,7 @@ class LingeringTransactionsTest {
         static void arm(long after, boolean waitForOne) {
             waitForCheckpoint = waitForOne;
             seen.set(0);
+            sinceCheckpoint.set(0);
             checkpointed = false;
             armed = false;
             thrown = false;
@@ -168,7 +185,10 @@ class LingeringTransactionsTest {
         @Override
         public io.twinstream.jobs.io.Ingested map(io.twinstream.jobs.io.Ingested in) throws InterruptedException {
             if (seen.incrementAndGet() >= threshold && !thrown) {
-                if (checkpointed || !waitForCheckpoint) {
+                // armed once enough readings went by since the last completed checkpoint that the sinks' open
+                // transactions hold records when the next one fails (with none, nothing would linger)
+                if ((checkpointed || !waitForCheckpoint)
+                        && sinceCheckpoint.incrementAndGet() >= READINGS_IN_FAILING_CHECKPOINT) {
                     armed = true;
                 }
                 Thread.sleep(1); // keep records flowing into the open transactions until the failing checkpoint
@@ -179,6 +199,9 @@ class LingeringTransactionsTest {
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
             checkpointed = true;
+            if (!armed) {
+                sinceCheckpoint.set(0);
+            }
         }
 
         @Override
@@ -314,6 +337,9 @@ class LingeringTransactionsTest {
 
     /** The newest retained checkpoint under {@code dir}: its chk-N directory with the highest N; null if none. */
     static String latestCheckpoint(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             return paths.filter(p -> p.getFileName().toString().equals("_metadata"))
                     .map(Path::getParent)
