@@ -216,14 +216,6 @@ class ModelsAtRuntimeTest {
     }
 
     static <T> T await(String what, java.util.concurrent.Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = probe.call();
-            if (v != null && !Boolean.FALSE.equals(v)) {
-                return v;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("waited 90 s for " + what);
+        return io.twinstream.jobs.testing.Probes.await(what, Duration.ofSeconds(90), Duration.ofMillis(200), probe);
     }
 }

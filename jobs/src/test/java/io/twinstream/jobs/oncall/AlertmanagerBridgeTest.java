@@ -287,14 +287,6 @@ class AlertmanagerBridgeTest {
     }
 
     static <T> T await(String what, Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = probe.call();
-            if (v != null && !Boolean.FALSE.equals(v)) {
-                return v;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("waited 60 s for " + what);
+        return io.twinstream.jobs.testing.Probes.await(what, Duration.ofSeconds(60), Duration.ofMillis(100), probe);
     }
 }

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.twinstream.schemas.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -95,10 +94,8 @@ final class AlertmanagerServer implements AutoCloseable {
         return Files.readString(log);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return io.twinstream.jobs.testing.Probes.freePort();
     }
 
     @Override

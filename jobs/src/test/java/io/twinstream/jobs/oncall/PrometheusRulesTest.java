@@ -10,7 +10,6 @@ import io.twinstream.jobs.faulttolerance.PipelineFixture;
 import io.twinstream.jobs.io.KafkaPipelineIo;
 import io.twinstream.kafka.EmbeddedKafka;
 import io.twinstream.schemas.Json;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -184,22 +183,10 @@ class PrometheusRulesTest {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return io.twinstream.jobs.testing.Probes.freePort();
     }
 
     static <T> T await(String what, java.util.concurrent.Callable<T> probe) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = probe.call();
-            if (v != null && !Boolean.FALSE.equals(v)) {
-                return v;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("waited 90 s for " + what);
+        return io.twinstream.jobs.testing.Probes.await(what, Duration.ofSeconds(90), Duration.ofMillis(250), probe);
     }
 }
