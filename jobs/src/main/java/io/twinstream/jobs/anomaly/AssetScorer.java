@@ -46,6 +46,12 @@ public final class AssetScorer implements Serializable {
     private static final double NATURALLY_CONSTANT = 0.999;
     /** Repeat rates are averaged over at most this many readings. */
     private static final int REPEAT_MEMORY = 2000;
+    /**
+     * A plateau is a freeze only once it lasts this many times the longest plateau the sensor has held and left:
+     * among a quantised sensor's runs a new longest one keeps turning up (the record of n runs grows with log n),
+     * twice the record is rare.
+     */
+    private static final int LONGEST_RUN_FACTOR = 2;
 
     private final ScoringSettings settings;
 
@@ -149,6 +155,9 @@ public final class AssetScorer implements Serializable {
             if (!first && v == s.last[j]) {
                 s.repeatRun[j]++;
             } else {
+                // a plateau that ended is one of the sensor's runs (one that ended by itself was no freeze); the
+                // current run never counts, or a freeze would keep raising the bar it has to pass
+                s.longestRun[j] = Math.max(s.longestRun[j], s.repeatRun[j]);
                 s.repeatRun[j] = 1;
             }
             double expected = predictions[j];
@@ -446,20 +455,25 @@ public final class AssetScorer implements Serializable {
     }
 
     private double stuckScore(ScoringState s, int j) {
-        double p = s.repeatProbability[j];
-        if (p >= NATURALLY_CONSTANT) {
+        if (s.repeatProbability[j] >= NATURALLY_CONSTANT) {
             return 0;
         }
-        double required = p <= 0 ? settings.stuckMinRun()
-                : Math.max(settings.stuckMinRun(), Math.ceil(Math.log(settings.stuckFalseAlarmProbability()) / Math.log(p)));
-        // runs of a quantised sensor come in bursts, not independently: a plateau no longer than the longest seen in
-        // normal operation is not a freeze
-        required = Math.max(required, s.longestRun[j] + 1);
+        double required = stuckRunRequired(s, j);
         int run = s.repeatRun[j];
         if (run < required) {
             return 0;
         }
         return Math.min(1, STUCK_SCORE_AT_DETECTION + (1 - STUCK_SCORE_AT_DETECTION) * (run - required) / required);
+    }
+
+    /** Identical readings in a row that make sensor j stuck. */
+    private double stuckRunRequired(ScoringState s, int j) {
+        double p = s.repeatProbability[j];
+        double required = p <= 0 ? settings.stuckMinRun()
+                : Math.max(settings.stuckMinRun(), Math.ceil(Math.log(settings.stuckFalseAlarmProbability()) / Math.log(p)));
+        // runs of a quantised sensor come in bursts, not independently: a plateau not much longer than the longest
+        // seen in normal operation is not a freeze
+        return Math.max(required, LONGEST_RUN_FACTOR * s.longestRun[j]);
     }
 
     private void learn(ScoringState s, long timestamp, double[] values, double[] x, double[] predicted,
@@ -498,7 +512,6 @@ public final class AssetScorer implements Serializable {
                 }
                 if (!anomalous && s.samples > 1) {
                     double repeat = s.repeatRun[j] > 1 ? 1 : 0;
-                    s.longestRun[j] = Math.max(s.longestRun[j], s.repeatRun[j]);
                     s.repeatProbability[j] += (repeat - s.repeatProbability[j]) / Math.min(s.samples, REPEAT_MEMORY);
                 }
             }

@@ -61,6 +61,22 @@ public final class Surprise {
      * reported again and again while the slow level catches up.
      */
     static final double RUN_RESET_PROBABILITY = 1e-3;
+    /**
+     * A condition rarer than this is not learned from: its calibration and usual size skip the reading and its
+     * reference moves at {@link #RARE_REFERENCE_SHARE} of its rate. Otherwise a fault held for minutes teaches them
+     * that it is normal within a few dozen readings (in a young series each reading weighs 1/count), long before an
+     * incident holds them. Rare enough that leaving these readings out does not bend the calibration: the tail it
+     * extrapolates from ({@link #peaksOverThreshold}) lies where the condition is a hundred times more common.
+     */
+    static final double CONDITION_LEARN_PROBABILITY = 1e-3;
+    /** How fast the condition's reference still follows a rare condition, as a share of its usual rate. */
+    static final double RARE_REFERENCE_SHARE = 0.1;
+    /**
+     * Exceedances a threshold needs before its rate is trusted as the condition's tail; past the highest such
+     * threshold the tail is extrapolated. The condition is a mean over about 19 readings (rate 0.1), so 50 readings
+     * are two or three independent episodes, not fifty.
+     */
+    static final double MIN_TAIL_COUNT = 50;
 
     private static final int COUNT = 0;
     private static final int LEVEL = 1; // PREDICTORS - 1 levels, then the last value
@@ -146,15 +162,18 @@ public final class Surprise {
                 - st[o + CONDITION_RUN]);
         double conditionScale = st[o + CONDITION_SCALE];
         double conditionDeviation = Math.abs(conditionRun) / (conditionScale + 1e-12);
-        condition[j] = runWarm ? tail(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
+        condition[j] = runWarm ? peaksOverThreshold(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
         st[o + CONDITION_RUN] = conditionRun;
-        learnCondition(st, o, y, count, warmup, warm, held, conditionRun, conditionScale);
+        boolean rare = condition[j] < CONDITION_LEARN_PROBABILITY;
+        learnCondition(st, o, y, count, warmup, warm, held, rare, conditionRun, conditionScale);
         double forget = 1 / Math.min(count, memory);
         st[o + TOTAL] = st[o + TOTAL] * (1 - forget) + 1;
         for (int k = 0; k < THRESHOLDS.length; k++) {
             st[o + EXCEED + k] = st[o + EXCEED + k] * (1 - forget) + (deviation > THRESHOLDS[k] ? 1 : 0);
             if (!held) {
                 st[o + RUN_EXCEED + k] = st[o + RUN_EXCEED + k] * (1 - forget) + (runDeviation > THRESHOLDS[k] ? 1 : 0);
+            }
+            if (!held && !rare) {
                 st[o + CONDITION_EXCEED + k] = st[o + CONDITION_EXCEED + k] * (1 - forget)
                         + (conditionDeviation > THRESHOLDS[k] ? 1 : 0);
             }
@@ -197,16 +216,18 @@ public final class Surprise {
     }
 
     private static void learnCondition(double[] st, int o, double y, double count, int warmup, boolean warm,
-            boolean held, double conditionRun, double conditionScale) {
-        if (!held) {
-            if (warm) {
-                double e = conditionScale > 0 ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
-                        : Math.abs(conditionRun);
-                st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY)
-                        * (e - conditionScale);
-            }
-            st[o + REFERENCE] += Math.max(LEVEL_RATES[0], 1 / (count + 1)) * (y - st[o + REFERENCE]);
+            boolean held, boolean rare, double conditionRun, double conditionScale) {
+        if (held) {
+            return;
         }
+        if (warm && !rare) {
+            double e = conditionScale > 0 ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
+                    : Math.abs(conditionRun);
+            st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY)
+                    * (e - conditionScale);
+        }
+        double rate = Math.max(LEVEL_RATES[0], 1 / (count + 1)) * (rare ? RARE_REFERENCE_SHARE : 1);
+        st[o + REFERENCE] += rate * (y - st[o + REFERENCE]);
     }
 
     /** The condition's reference of sensor j (less its season): the level the series is expected near. */
@@ -243,6 +264,42 @@ public final class Surprise {
         double prevC = k == 0 ? 0 : THRESHOLDS[k - 1];
         double prevP = k == 0 ? 1 : (st[o + exceed + k - 1] + PRIOR[k - 1]) / total;
         return prevP * Math.pow(p / prevP, (d - prevC) / (THRESHOLDS[k] - prevC));
+    }
+
+    /**
+     * P(deviation >= d) as {@link #tail}, except past the highest threshold exceeded at least {@link #MIN_TAIL_COUNT}
+     * times: there the tail is exponential (peaks over threshold, as in SPOT, Siffer et al. 2017, with an exponential
+     * in place of a generalised Pareto), its decay taken from that threshold and the one about e times more common.
+     * An empirical tail cannot say less than about one in the readings seen, which in a young series (600 readings,
+     * eight sensors to correct for) is never rare enough to raise anything; nor can a few correlated exceedances set
+     * it.
+     */
+    static double peaksOverThreshold(double[] st, int o, int exceed, double d) {
+        double total = st[o + TOTAL] + PRIOR_WEIGHT;
+        int top = 0;
+        for (int k = 1; k < THRESHOLDS.length; k++) {
+            if (st[o + exceed + k] + PRIOR[k] >= MIN_TAIL_COUNT) {
+                top = k;
+            }
+        }
+        if (d <= THRESHOLDS[top]) {
+            return tail(st, o, exceed, d);
+        }
+        double cTop = st[o + exceed + top] + PRIOR[top];
+        int low = -1;
+        for (int k = top - 1; k >= 0; k--) {
+            if (st[o + exceed + k] + PRIOR[k] >= Math.E * cTop) {
+                low = k;
+                break;
+            }
+        }
+        double cLow = low < 0 ? total : st[o + exceed + low] + PRIOR[low];
+        if (cLow <= cTop) { // nothing to take a decay from yet (a young series whose every reading exceeded it)
+            return tail(st, o, exceed, d);
+        }
+        double tLow = low < 0 ? 0 : THRESHOLDS[low];
+        double beta = (THRESHOLDS[top] - tLow) / Math.log(cLow / cTop);
+        return cTop / total * Math.exp(-(d - THRESHOLDS[top]) / beta);
     }
 
     /** Combines per-sensor tail probabilities into one for the reading: the smallest, Bonferroni-corrected. */

@@ -26,6 +26,31 @@ final class SyntheticSeries {
         return new CsvTable("timestamp,value", ",", List.of("value"), lines, times, values, null);
     }
 
+    /** One asset with several sensors: {@code value.at(row, sensor)}, columns s0, s1, ... */
+    static CsvTable multivariate(int rows, long stepMs, int sensors, RowSensorValue value) {
+        List<String> lines = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int j = 0; j < sensors; j++) {
+            names.add("s" + j);
+        }
+        long[] times = new long[rows];
+        double[][] values = new double[rows][sensors];
+        for (int i = 0; i < rows; i++) {
+            times[i] = T0 + i * stepMs;
+            StringBuilder line = new StringBuilder(java.time.Instant.ofEpochMilli(times[i]).toString());
+            for (int j = 0; j < sensors; j++) {
+                values[i][j] = value.at(i, j);
+                line.append(',').append(values[i][j]);
+            }
+            lines.add(line.toString());
+        }
+        return new CsvTable("timestamp," + String.join(",", names), ",", names, lines, times, values, null);
+    }
+
+    interface RowSensorValue {
+        double at(int row, int sensor);
+    }
+
     static double hourOfDay(long t) {
         return (double) Math.floorMod(t, DAY) / HOUR;
     }
