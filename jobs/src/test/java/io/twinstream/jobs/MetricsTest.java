@@ -1,5 +1,6 @@
 package io.twinstream.jobs;
 
+import static io.twinstream.jobs.testing.Probes.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twinstream.jobs.config.PipelineConfig;
@@ -8,7 +9,6 @@ import io.twinstream.jobs.faulttolerance.PipelineFixture;
 import io.twinstream.jobs.io.KafkaPipelineIo;
 import io.twinstream.kafka.EmbeddedKafka;
 import io.twinstream.schemas.AssetModels;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,14 +34,6 @@ class MetricsTest {
                     .setConfiguration(Configuration.fromMap(TwinPipeline.flinkConfiguration(PipelineConfig.defaults()
                             .with(Key.PROMETHEUS_PORT, String.valueOf(PORT))).toMap()))
                     .build());
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void prometheusServesTwinstreamCountersAndFleetGauges() throws Exception {

@@ -122,43 +122,6 @@ class FaultToleranceTest {
     }
 
     /** The Kafka edges with the failing operator right after the source. */
-    record FailingIo(KafkaPipelineIo kafka) implements PipelineIo {
-        @Override
-        public DataStream<Ingested> telemetry(StreamExecutionEnvironment env) {
-            return kafka.telemetry(env).map(new FailOnce()).name("inject-failure").uid("inject-failure");
-        }
-
-        @Override
-        public DataStream<Ingested> registry(StreamExecutionEnvironment env) {
-            return kafka.registry(env);
-        }
-
-        @Override
-        public DataStream<io.twinstream.jobs.io.ModelRecord> models(StreamExecutionEnvironment env) {
-            return kafka.models(env);
-        }
-
-        @Override
-        public void snapshots(DataStream<TwinSnapshot> s) {
-            kafka.snapshots(s);
-        }
-
-        @Override
-        public void deadLetters(DataStream<DeadLetter> d) {
-            kafka.deadLetters(d);
-        }
-
-        @Override
-        public void scores(DataStream<AnomalyScore> s) {
-            kafka.scores(s);
-        }
-
-        @Override
-        public void alerts(DataStream<Alert> a) {
-            kafka.alerts(a);
-        }
-    }
-
     @ParameterizedTest(name = "state backend {0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aFailureMidStreamRestartsFromTheCheckpointWithNothingLostOrDuplicated(String backend, @TempDir Path dir)
@@ -168,7 +131,7 @@ class FaultToleranceTest {
                 .with(Key.INCREMENTAL_CHECKPOINTS, String.valueOf(backend.equals("rocksdb")))
                 .with(Key.CHECKPOINT_DIR, dir.toUri().toString());
         FailOnce.arm(input.size() * 2 / 5);
-        runToEnd(c, new FailingIo(new KafkaPipelineIo(c, AssetModels.builtIn())));
+        runToEnd(c, new InjectedFailureIo(new KafkaPipelineIo(c, AssetModels.builtIn()), new FailOnce()));
         assertThat(FailOnce.failed).as("the failure was injected").isTrue();
 
         PipelineFixture.Outputs out = fixture.read(c);

@@ -99,7 +99,7 @@ class LingeringTransactionsTest {
                             "RETAIN_ON_CANCELLATION");
             FailInAsyncSnapshot.arm(beforeFirstCheckpoint ? 0 : input.size() * 2L / 5, !beforeFirstCheckpoint);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            TwinPipeline.build(env, c, AssetModels.builtIn(), new AsyncFailureIo(new KafkaPipelineIo(c)));
+            TwinPipeline.build(env, c, AssetModels.builtIn(), new InjectedFailureIo(new KafkaPipelineIo(c), new FailInAsyncSnapshot()));
             JobClient dying = env.executeAsync(name);
             awaitStatus(dying, JobStatus.FAILED);
             assertThat(FailInAsyncSnapshot.thrown).as("a checkpoint failed in its asynchronous phase").isTrue();
@@ -283,47 +283,6 @@ class LingeringTransactionsTest {
             public Snapshot() {
                 super(ArmedSerializer::new);
             }
-        }
-    }
-
-    /** The Kafka edges with {@link FailInAsyncSnapshot} right after the source. */
-    record AsyncFailureIo(KafkaPipelineIo kafka) implements io.twinstream.jobs.io.PipelineIo {
-        @Override
-        public org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.jobs.io.Ingested> telemetry(
-                StreamExecutionEnvironment env) {
-            return kafka.telemetry(env).map(new FailInAsyncSnapshot()).name("inject-failure").uid("inject-failure");
-        }
-
-        @Override
-        public org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.jobs.io.Ingested> registry(
-                StreamExecutionEnvironment env) {
-            return kafka.registry(env);
-        }
-
-        @Override
-        public org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.jobs.io.ModelRecord> models(
-                StreamExecutionEnvironment env) {
-            return kafka.models(env);
-        }
-
-        @Override
-        public void snapshots(org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.schemas.TwinSnapshot> s) {
-            kafka.snapshots(s);
-        }
-
-        @Override
-        public void deadLetters(org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.schemas.DeadLetter> d) {
-            kafka.deadLetters(d);
-        }
-
-        @Override
-        public void scores(org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.schemas.AnomalyScore> s) {
-            kafka.scores(s);
-        }
-
-        @Override
-        public void alerts(org.apache.flink.streaming.api.datastream.DataStream<io.twinstream.schemas.Alert> a) {
-            kafka.alerts(a);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.twinstream.jobs.faulttolerance;
 
+import static io.twinstream.jobs.testing.Probes.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,6 @@ import io.twinstream.kafka.EmbeddedKafka;
 import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Json;
 import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -127,9 +127,11 @@ class StandaloneClusterIT {
         c.put("taskmanager.memory.jvm-metaspace.size", "256m");
         c.put("taskmanager.memory.jvm-overhead.min", "128m");
         c.put("taskmanager.memory.jvm-overhead.max", "128m");
-        // notice the lost TaskManager within seconds, and keep restarting until a new one is there
+        // a killed TaskManager refuses connections, so it is declared lost after two failed heartbeat RPCs
+        // (heartbeat.rpc-failure-threshold) within seconds; the timeout only covers a live but silent one, and is long
+        // enough that several JVMs on two loaded cores do not miss it (each miss would add a restart)
         c.put("heartbeat.interval", "1000");
-        c.put("heartbeat.timeout", "5000");
+        c.put("heartbeat.timeout", "20000");
         c.put("restart-strategy.type", "fixed-delay");
         c.put("restart-strategy.fixed-delay.attempts", "100");
         c.put("restart-strategy.fixed-delay.delay", "1 s");
@@ -277,9 +279,4 @@ class StandaloneClusterIT {
         return state;
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -42,7 +42,7 @@ final class AlertmanagerServer implements AutoCloseable {
             exchange.close();
         });
         webhook.start();
-        int port = freePort();
+        int port = io.twinstream.jobs.testing.Probes.freePort();
         Path config = dir.resolve("alertmanager.yml");
         Files.writeString(config, """
                 route:
@@ -92,10 +92,6 @@ final class AlertmanagerServer implements AutoCloseable {
 
     String log() throws IOException {
         return Files.readString(log);
-    }
-
-    private static int freePort() {
-        return io.twinstream.jobs.testing.Probes.freePort();
     }
 
     @Override

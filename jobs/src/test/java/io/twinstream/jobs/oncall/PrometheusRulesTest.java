@@ -1,5 +1,6 @@
 package io.twinstream.jobs.oncall;
 
+import static io.twinstream.jobs.testing.Probes.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -180,10 +181,6 @@ class PrometheusRulesTest {
             names.add(m.group());
         }
         return names;
-    }
-
-    static int freePort() {
-        return io.twinstream.jobs.testing.Probes.freePort();
     }
 
     static <T> T await(String what, java.util.concurrent.Callable<T> probe) throws Exception {
