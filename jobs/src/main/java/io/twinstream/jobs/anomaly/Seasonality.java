@@ -36,7 +36,15 @@ public final class Seasonality {
     private static final int TEST_LEVEL_WITHOUT = 34;
     private static final int ERROR_WITH = 35;
     private static final int ERROR_WITHOUT = 36;
-    public static final int STRIDE = 37;
+    /**
+     * Per day of the week, the amplitude of the daily profile (mean 1): busy weekdays and flat weekends are one
+     * daily shape at amplitudes near 1.4 and near 0, an interaction no sum of a daily and a weekly profile can hold.
+     * Learned and applied with the weekly profile.
+     */
+    private static final int AMPLITUDE = 37; // 7 values
+    public static final int STRIDE = 44;
+    /** The layout before the amplitudes, still read from state written by earlier versions. */
+    static final int STRIDE_WITHOUT_AMPLITUDES = 37;
     /** The profile is applied only while it cuts the test's one-step error to at most this share. */
     static final double USEFUL_SHARE = 0.8;
     /** Smoothing constant of the test's levels. */
@@ -47,7 +55,27 @@ public final class Seasonality {
     private Seasonality() {}
 
     public static double[] newState(int sensors) {
-        return new double[sensors * STRIDE];
+        double[] st = new double[sensors * STRIDE];
+        for (int j = 0; j < sensors; j++) {
+            java.util.Arrays.fill(st, j * STRIDE + AMPLITUDE, j * STRIDE + AMPLITUDE + 7, 1);
+        }
+        return st;
+    }
+
+    /** A profile as stored: one written before the amplitudes gets them at 1 (the profile it had). */
+    public static double[] migrate(double[] stored, int sensors) {
+        if (stored == null || stored.length != sensors * STRIDE_WITHOUT_AMPLITUDES) {
+            return stored;
+        }
+        double[] st = newState(sensors);
+        for (int j = 0; j < sensors; j++) {
+            System.arraycopy(stored, j * STRIDE_WITHOUT_AMPLITUDES, st, j * STRIDE, STRIDE_WITHOUT_AMPLITUDES);
+        }
+        return st;
+    }
+
+    private static double amplitude(double[] st, int o, long t, long span) {
+        return span >= WEEKLY_AFTER ? interpolate(st, o + AMPLITUDE, 7, t, DAY) : 1;
     }
 
     /** The seasonal offset of sensor j at time t, given how long the series has spanned. */
@@ -61,7 +89,7 @@ public final class Seasonality {
         }
         double v = 0;
         if (span >= 2 * DAY) {
-            v += interpolate(st, o + DAILY, 24, t, HOUR);
+            v += amplitude(st, o, t, span) * interpolate(st, o + DAILY, 24, t, HOUR);
         }
         if (span >= WEEKLY_AFTER) {
             v += interpolate(st, o + WEEKLY, 7, t, DAY);
@@ -74,7 +102,9 @@ public final class Seasonality {
         int o = j * STRIDE;
         double samples = st[o + SAMPLES] + 1;
         st[o + SAMPLES] = samples;
-        double daily = interpolate(st, o + DAILY, 24, t, HOUR);
+        double shape = interpolate(st, o + DAILY, 24, t, HOUR);
+        double amplitude = amplitude(st, o, t, span);
+        double daily = amplitude * shape;
         // the weekly profile is learned from the start but, like the offset, only counts once it applies: before
         // that its young values would leak into the daily profile as noise
         double weekly = span >= WEEKLY_AFTER ? interpolate(st, o + WEEKLY, 7, t, DAY) : 0;
@@ -92,8 +122,48 @@ public final class Seasonality {
         st[o + TEST_LEVEL_WITHOUT] += TEST_LEVEL_RATE * (v - st[o + TEST_LEVEL_WITHOUT]);
         double levelRate = Math.max(1 - Math.exp(-(double) dt / WEEK), 1 / samples);
         st[o + LEVEL] += levelRate * (v - daily - weekly - st[o + LEVEL]);
-        update(st, o + DAILY, 24, t, HOUR, v - st[o + LEVEL] - weekly - daily, dt);
+        double error = v - st[o + LEVEL] - weekly - daily;
+        // the shape learns in proportion to the day's amplitude (least mean squares): a flat day barely teaches it
+        update(st, o + DAILY, 24, t, HOUR, amplitude * error, dt);
         update(st, o + WEEKLY, 7, t, DAY, v - st[o + LEVEL] - daily - interpolate(st, o + WEEKLY, 7, t, DAY), dt);
+        if (span >= WEEKLY_AFTER) {
+            learnAmplitude(st, o, t, dt, shape, v - st[o + LEVEL] - weekly - daily);
+        }
+    }
+
+    /** Normalised least mean squares on the day's amplitude, then back to mean 1 with the shape rescaled to match. */
+    private static void learnAmplitude(double[] st, int o, long t, long dt, double shape, double error) {
+        double power = 0;
+        for (int h = 0; h < 24; h++) {
+            power += st[o + DAILY + h] * st[o + DAILY + h];
+        }
+        power /= 24;
+        if (power <= 0) {
+            return;
+        }
+        double rate = 1 - Math.exp(-(double) Math.min(dt, DAY) / (PROFILE_MEMORY_PERIODS * DAY));
+        double u = (double) Math.floorMod(t, WEEK) / DAY - 0.5;
+        int b0 = (int) Math.floor(u);
+        double f = u - b0;
+        double step = rate * error * shape / power;
+        st[o + AMPLITUDE + Math.floorMod(b0, 7)] += (1 - f) * step;
+        st[o + AMPLITUDE + Math.floorMod(b0 + 1, 7)] += f * step;
+        double mean = 0;
+        for (int d = 0; d < 7; d++) {
+            st[o + AMPLITUDE + d] = Math.max(0, st[o + AMPLITUDE + d]);
+            mean += st[o + AMPLITUDE + d];
+        }
+        mean /= 7;
+        if (mean <= 0) {
+            java.util.Arrays.fill(st, o + AMPLITUDE, o + AMPLITUDE + 7, 1);
+            return;
+        }
+        for (int d = 0; d < 7; d++) {
+            st[o + AMPLITUDE + d] /= mean;
+        }
+        for (int h = 0; h < 24; h++) {
+            st[o + DAILY + h] *= mean;
+        }
     }
 
     private static double interpolate(double[] st, int base, int bins, long t, long width) {

@@ -1063,7 +1063,8 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             s.paneSamples = ints();
             if (layout >= 3) { // before layout 3 these start empty: the scorer creates them as it needs them
                 s.surprise = doubles();
-                s.season = doubles();
+                // a profile written before the daily amplitudes (same layout number) gets them at 1
+                s.season = io.twinstream.jobs.anomaly.Seasonality.migrate(doubles(), s.sensors.length);
                 s.longestRun = ints();
                 s.baselineHeld = in.readBoolean();
             }

@@ -56,17 +56,16 @@ class CalibratedDetectionTest {
     }
 
     /**
-     * Busy weekdays and quiet weekends: the daily and weekly profiles are additive (24 + 7 values), and a weekday's
-     * shape against a flat weekend is an interaction they cannot hold, so the calibration pools hours of different
-     * behaviour. Measured on seeds 1 to 3: 1.6%, 0.8% and 0.4% of rows at 0.99 or more. Bounded here at 2%, and
-     * named in docs/detection.md as a known weakness.
+     * Busy weekdays and quiet weekends: one daily shape at a different amplitude per day of the week, which a sum of
+     * a daily and a weekly profile cannot hold (with only those, seeds 1 to 3 put 1.7%, 0.8% and 0.4% of rows at
+     * 0.99 or more); the profile's per-day amplitudes can (0.6%, 0.9%, 0.4%).
      */
     @Test
-    void onAWeeklyPatternTheCalibrationStaysNearOnePercent() {
+    void onAWeeklyPatternAScoreOf099FallsOnAtMostOnePercentOfRows() {
         for (long seed = 1; seed <= 3; seed++) {
             CsvTable t = SyntheticSeries.noisyWeekly(seed);
             assertThat(shareAtLeast(run(t).scores(), warmup(t.rows()), 0.99)).as("seed %d", seed)
-                    .isLessThanOrEqualTo(0.02);
+                    .isLessThanOrEqualTo(0.01);
         }
     }
 
