@@ -10,6 +10,7 @@ import io.twinstream.jobs.config.PipelineConfig.Key;
 import io.twinstream.jobs.io.Ingested;
 import io.twinstream.jobs.io.KafkaPipelineIo;
 import io.twinstream.jobs.io.PipelineIo;
+import io.twinstream.jobs.testing.Probes;
 import io.twinstream.kafka.EmbeddedKafka;
 import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.AnomalyScore;
@@ -251,12 +252,28 @@ class FaultToleranceTest {
             report.awaitAllRunning(Duration.ofMinutes(1));
             assertThat(job.getJobStatus().get()).as("running when the broker stops")
                     .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            // the source's consumers open new connections only when they lose theirs (Flink's REST metrics lag by up
+            // to metrics.fetcher.update-interval, so the counts are polled)
+            String opened = "KafkaSourceReader.KafkaConsumer.connection-creation-total";
+            double openedBefore = Probes.await("the telemetry source's consumer metrics", Duration.ofMinutes(1),
+                    Duration.ofMillis(500), () -> {
+                        double v = report.subtaskMetricSum("telemetry-source", opened);
+                        return v > 0 ? v : null;
+                    });
             own.stop();
             Thread.sleep(3_000); // the outage itself: clients lose their connections and retry
             own.start();
             f.send(input.subList(firstPart, input.size()), INPUT);
             f.awaitConsumed(c, 1.0, Duration.ofMinutes(2));
-            System.out.println("DIAGNOSTIC broker-restart: failovers during the outage: " + report.failovers());
+            List<String> failovers = report.failovers();
+            // the job lived through the outage: its source reconnected (or it failed over and restarted)
+            double openedAfter = failovers.isEmpty() ? Probes.await("the source reconnecting after the outage",
+                    Duration.ofMinutes(1), Duration.ofMillis(500), () -> {
+                        double v = report.subtaskMetricSum("telemetry-source", opened);
+                        return v > openedBefore ? v : null;
+                    }) : Double.NaN;
+            System.out.println("DIAGNOSTIC broker-restart: failovers during the outage: " + failovers
+                    + "; source connections opened " + openedBefore + " before the outage, " + openedAfter + " after");
             JobReport.stopWithSavepoint(FLINK, job, dir, true);
             out = f.read(c);
         }

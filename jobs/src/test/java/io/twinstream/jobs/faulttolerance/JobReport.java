@@ -64,6 +64,32 @@ final class JobReport {
         return out;
     }
 
+    /**
+     * The sum over all subtasks of the metric whose id ends with {@code suffix}, for every vertex whose name contains
+     * {@code vertex} (ids as the REST API lists them, e.g. {@code ...KafkaSourceReader.KafkaConsumer.connection-close-total});
+     * -1 if no such metric is registered yet.
+     */
+    double subtaskMetricSum(String vertex, String suffix) throws Exception {
+        double total = -1;
+        for (JsonNode v : get("").path("vertices")) {
+            if (!v.path("name").asText().contains(vertex)) {
+                continue;
+            }
+            String path = "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+            for (JsonNode m : get(path)) {
+                String id = m.path("id").asText();
+                if (!id.endsWith(suffix)) {
+                    continue;
+                }
+                for (JsonNode agg : get(path + "?get=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)
+                        + "&agg=sum")) {
+                    total = Math.max(total, 0) + agg.path("sum").asDouble();
+                }
+            }
+        }
+        return total;
+    }
+
     /** The root exceptions of the job's failovers, newest first: empty for a job that never failed. */
     List<String> failovers() throws Exception {
         List<String> out = new ArrayList<>();
