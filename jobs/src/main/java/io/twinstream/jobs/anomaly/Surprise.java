@@ -180,7 +180,9 @@ public final class Surprise {
         }
         if (!held && warm) {
             double runScale = st[o + RUN_SCALE];
-            double runError = runScale > 0 ? Math.min(Math.abs(run), SCALE_CLIP * runScale) : Math.abs(run);
+            // unclipped until the runs are judged: a first size near 0 (a quantised series whose mean is exactly
+            // where it reads) would otherwise let the size grow only by the clip's factor per reading, for ages
+            double runError = count > 2L * warmup ? Math.min(Math.abs(run), SCALE_CLIP * runScale) : Math.abs(run);
             st[o + RUN_SCALE] = runScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY) * (runError - runScale);
         }
         st[o + RUN] = run;
@@ -221,7 +223,7 @@ public final class Surprise {
             return;
         }
         if (warm && !rare) {
-            double e = conditionScale > 0 ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
+            double e = count > 2L * warmup ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
                     : Math.abs(conditionRun);
             st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY)
                     * (e - conditionScale);
