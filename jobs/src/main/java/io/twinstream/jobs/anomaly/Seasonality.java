@@ -3,7 +3,8 @@ package io.twinstream.jobs.anomaly;
 /**
  * An additive daily and weekly profile per sensor, learned online from the readings' timestamps (no period is
  * configured per series): 24 hour-of-day and 7 day-of-week values, interpolated linearly between their centres,
- * kept with zero mean so that they describe only the shape of the cycle, around a level with a week's memory. This
+ * kept with zero mean so that they describe only the shape of the cycle, around a level with a week's memory, and per
+ * day of the week the amplitude of the daily shape (7 values with mean 1). This
  * is the seasonal part of additive Holt-Winters (Winters, 1960) with the two fixed calendar periods that telemetry
  * and human activity share, fitted by backfitting the two profiles against each other.
  *
@@ -127,7 +128,7 @@ public final class Seasonality {
         update(st, o + DAILY, 24, t, HOUR, amplitude * error, dt);
         update(st, o + WEEKLY, 7, t, DAY, v - st[o + LEVEL] - daily - interpolate(st, o + WEEKLY, 7, t, DAY), dt);
         if (span >= WEEKLY_AFTER) {
-            learnAmplitude(st, o, t, dt, shape, v - st[o + LEVEL] - weekly - daily);
+            learnAmplitude(st, o, t, dt, shape, error);
         }
     }
 
@@ -142,12 +143,7 @@ public final class Seasonality {
             return;
         }
         double rate = 1 - Math.exp(-(double) Math.min(dt, DAY) / (PROFILE_MEMORY_PERIODS * DAY));
-        double u = (double) Math.floorMod(t, WEEK) / DAY - 0.5;
-        int b0 = (int) Math.floor(u);
-        double f = u - b0;
-        double step = rate * error * shape / power;
-        st[o + AMPLITUDE + Math.floorMod(b0, 7)] += (1 - f) * step;
-        st[o + AMPLITUDE + Math.floorMod(b0 + 1, 7)] += f * step;
+        spread(st, o + AMPLITUDE, 7, t, DAY, rate * error * shape / power);
         double mean = 0;
         for (int d = 0; d < 7; d++) {
             st[o + AMPLITUDE + d] = Math.max(0, st[o + AMPLITUDE + d]);
@@ -166,6 +162,15 @@ public final class Seasonality {
         }
     }
 
+    /** Adds {@code amount} to the two values around t, by their interpolation weights. */
+    private static void spread(double[] st, int base, int bins, long t, long width, double amount) {
+        double u = (double) Math.floorMod(t, width * bins) / width - 0.5;
+        int b0 = (int) Math.floor(u);
+        double f = u - b0;
+        st[base + Math.floorMod(b0, bins)] += (1 - f) * amount;
+        st[base + Math.floorMod(b0 + 1, bins)] += f * amount;
+    }
+
     private static double interpolate(double[] st, int base, int bins, long t, long width) {
         double u = (double) Math.floorMod(t, width * bins) / width - 0.5;
         int b0 = (int) Math.floor(u);
@@ -176,11 +181,7 @@ public final class Seasonality {
     /** Moves the two values around t toward the error by their interpolation weights, then re-centres the profile. */
     private static void update(double[] st, int base, int bins, long t, long width, double error, long dt) {
         double rate = 1 - Math.exp(-(double) Math.min(dt, width) / (PROFILE_MEMORY_PERIODS * width));
-        double u = (double) Math.floorMod(t, width * bins) / width - 0.5;
-        int b0 = (int) Math.floor(u);
-        double f = u - b0;
-        st[base + Math.floorMod(b0, bins)] += rate * (1 - f) * error;
-        st[base + Math.floorMod(b0 + 1, bins)] += rate * f * error;
+        spread(st, base, bins, t, width, rate * error);
         double mean = 0;
         for (int b = 0; b < bins; b++) {
             mean += st[base + b];
