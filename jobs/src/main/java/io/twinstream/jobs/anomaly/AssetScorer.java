@@ -155,9 +155,12 @@ public final class AssetScorer implements Serializable {
             if (!first && v == s.last[j]) {
                 s.repeatRun[j]++;
             } else {
-                // a plateau that ended is one of the sensor's runs (one that ended by itself was no freeze); the
-                // current run never counts, or a freeze would keep raising the bar it has to pass
-                s.longestRun[j] = Math.max(s.longestRun[j], s.repeatRun[j]);
+                // a plateau that ended is one of the sensor's runs, counted up to just below the bar it was judged
+                // by: a repaired freeze then raises the bar a little, not to twice its own length, and plateaus taken
+                // for freezes while the sensor was young still raise it until they no longer reach it. The run in
+                // progress never counts, or a freeze would keep raising the bar it has to pass
+                double bar = stuckRunRequired(s, j);
+                s.longestRun[j] = (int) Math.max(s.longestRun[j], Math.min(s.repeatRun[j], bar - 1));
                 s.repeatRun[j] = 1;
             }
             double expected = predictions[j];

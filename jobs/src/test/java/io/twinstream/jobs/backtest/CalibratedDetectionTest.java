@@ -205,4 +205,21 @@ class CalibratedDetectionTest {
             assertThat(stuck).as("seed %d", seed).isEmpty();
         }
     }
+
+    /** A sensor that froze, was repaired and freezes again, for a shorter time, is stuck both times. */
+    @Test
+    void aSecondShorterFreezeAfterARepairIsStuckToo() {
+        SplittableRandom r = new SplittableRandom(4);
+        double[] last = {0};
+        CsvTable t = SyntheticSeries.table(5000, 10_000, i -> {
+            boolean frozen = (i >= 1000 && i < 1300) || (i >= 3000 && i < 3100);
+            if (!frozen) {
+                last[0] = 50 + r.nextGaussian();
+            }
+            return last[0];
+        });
+        List<SeriesRun.Incident> stuck = run(t).incidents().stream().filter(x -> x.reason().contains("stuck")).toList();
+        assertThat(stuck).as("stuck incidents").hasSize(2);
+        assertThat(stuck.get(1).start()).isBetween(t.times()[3000], t.times()[3100]);
+    }
 }
