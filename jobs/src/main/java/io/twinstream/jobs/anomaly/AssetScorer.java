@@ -158,9 +158,12 @@ public final class AssetScorer implements Serializable {
                 // a plateau that ended is one of the sensor's runs, counted up to just below the bar it was judged
                 // by: a repaired freeze then raises the bar a little, not to twice its own length, and plateaus taken
                 // for freezes while the sensor was young still raise it until they no longer reach it. The run in
-                // progress never counts, or a freeze would keep raising the bar it has to pass
-                double bar = stuckRunRequired(s, j);
-                s.longestRun[j] = (int) Math.max(s.longestRun[j], Math.min(s.repeatRun[j], bar - 1));
+                // progress never counts, or a freeze would keep raising the bar it has to pass. The bar (two
+                // logarithms) is worked out only for a plateau longer than the longest, rare once a sensor is known.
+                if (s.repeatRun[j] > s.longestRun[j]) {
+                    double counted = Math.min(s.repeatRun[j], stuckRunRequired(s, j) - 1);
+                    s.longestRun[j] = (int) Math.max(s.longestRun[j], counted);
+                }
                 s.repeatRun[j] = 1;
             }
             double expected = predictions[j];
