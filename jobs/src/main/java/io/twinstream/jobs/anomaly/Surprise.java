@@ -165,7 +165,7 @@ public final class Surprise {
         condition[j] = runWarm ? peaksOverThreshold(st, o, CONDITION_EXCEED, conditionDeviation) : 1;
         st[o + CONDITION_RUN] = conditionRun;
         boolean rare = condition[j] < CONDITION_LEARN_PROBABILITY;
-        learnCondition(st, o, y, count, warmup, warm, held, rare, conditionRun, conditionScale);
+        learnCondition(st, o, y, count, warmup, warm, held, rare, conditionRun);
         double forget = 1 / Math.min(count, memory);
         st[o + TOTAL] = st[o + TOTAL] * (1 - forget) + 1;
         for (int k = 0; k < THRESHOLDS.length; k++) {
@@ -179,11 +179,7 @@ public final class Surprise {
             }
         }
         if (!held && warm) {
-            double runScale = st[o + RUN_SCALE];
-            // unclipped until the runs are judged: a first size near 0 (a quantised series whose mean is exactly
-            // where it reads) would otherwise let the size grow only by the clip's factor per reading, for ages
-            double runError = count > 2L * warmup ? Math.min(Math.abs(run), SCALE_CLIP * runScale) : Math.abs(run);
-            st[o + RUN_SCALE] = runScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY) * (runError - runScale);
+            learnUsualSize(st, o + RUN_SCALE, run, count, warmup);
         }
         st[o + RUN] = run;
         double scaleRate = 1 / Math.min(count, SCALE_MEMORY);
@@ -218,18 +214,26 @@ public final class Surprise {
     }
 
     private static void learnCondition(double[] st, int o, double y, double count, int warmup, boolean warm,
-            boolean held, boolean rare, double conditionRun, double conditionScale) {
+            boolean held, boolean rare, double conditionRun) {
         if (held) {
             return;
         }
         if (warm && !rare) {
-            double e = count > 2L * warmup ? Math.min(Math.abs(conditionRun), SCALE_CLIP * conditionScale)
-                    : Math.abs(conditionRun);
-            st[o + CONDITION_SCALE] = conditionScale + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY)
-                    * (e - conditionScale);
+            learnUsualSize(st, o + CONDITION_SCALE, conditionRun, count, warmup);
         }
         double rate = Math.max(LEVEL_RATES[0], 1 / (count + 1)) * (rare ? RARE_REFERENCE_SHARE : 1);
         st[o + REFERENCE] += rate * (y - st[o + REFERENCE]);
+    }
+
+    /**
+     * One step of a run's usual size (its mean absolute value) at {@code st[at]}. Clipped at {@link #SCALE_CLIP}
+     * sizes once the runs are judged; unclipped before, because a first size near 0 (a quantised series whose running
+     * mean is exactly where it reads) could otherwise grow only by the clip's factor per reading, for ages.
+     */
+    private static void learnUsualSize(double[] st, int at, double run, double count, int warmup) {
+        double size = st[at];
+        double e = count > 2L * warmup ? Math.min(Math.abs(run), SCALE_CLIP * size) : Math.abs(run);
+        st[at] = size + 1 / Math.min(count - warmup, RUN_SCALE_MEMORY) * (e - size);
     }
 
     /** The condition's reference of sensor j (less its season): the level the series is expected near. */

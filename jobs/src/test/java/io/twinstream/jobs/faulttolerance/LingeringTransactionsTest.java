@@ -7,6 +7,7 @@ import io.twinstream.jobs.TwinPipeline;
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.config.PipelineConfig.Key;
 import io.twinstream.jobs.io.KafkaPipelineIo;
+import io.twinstream.jobs.testing.Probes;
 import io.twinstream.kafka.EmbeddedKafka;
 import io.twinstream.schemas.AssetModels;
 import java.nio.file.Files;
@@ -287,11 +288,8 @@ class LingeringTransactionsTest {
     }
 
     static void awaitStatus(JobClient job, JobStatus status) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (job.getJobStatus().get() != status) {
-            assertThat(System.nanoTime()).as("job reaches " + status).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        Probes.await("the job reaching " + status, Duration.ofMinutes(2), Duration.ofMillis(100),
+                () -> job.getJobStatus().get() == status);
     }
 
     /** The newest retained checkpoint under {@code dir}: its chk-N directory with the highest N; null if none. */
