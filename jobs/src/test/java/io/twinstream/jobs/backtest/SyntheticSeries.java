@@ -15,30 +15,26 @@ final class SyntheticSeries {
     private SyntheticSeries() {}
 
     static CsvTable table(int rows, long stepMs, IntToDoubleFunction value) {
-        List<String> lines = new ArrayList<>();
-        long[] times = new long[rows];
-        double[][] values = new double[rows][1];
-        for (int i = 0; i < rows; i++) {
-            times[i] = T0 + i * stepMs;
-            values[i][0] = value.applyAsDouble(i);
-            lines.add(java.time.Instant.ofEpochMilli(times[i]) + "," + values[i][0]);
-        }
-        return new CsvTable("timestamp,value", ",", List.of("value"), lines, times, values, null);
+        return table(rows, stepMs, List.of("value"), (i, j) -> value.applyAsDouble(i));
     }
 
     /** One asset with several sensors: {@code value.at(row, sensor)}, columns s0, s1, ... */
     static CsvTable multivariate(int rows, long stepMs, int sensors, RowSensorValue value) {
-        List<String> lines = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int j = 0; j < sensors; j++) {
             names.add("s" + j);
         }
+        return table(rows, stepMs, names, value);
+    }
+
+    private static CsvTable table(int rows, long stepMs, List<String> names, RowSensorValue value) {
+        List<String> lines = new ArrayList<>();
         long[] times = new long[rows];
-        double[][] values = new double[rows][sensors];
+        double[][] values = new double[rows][names.size()];
         for (int i = 0; i < rows; i++) {
             times[i] = T0 + i * stepMs;
             StringBuilder line = new StringBuilder(java.time.Instant.ofEpochMilli(times[i]).toString());
-            for (int j = 0; j < sensors; j++) {
+            for (int j = 0; j < names.size(); j++) {
                 values[i][j] = value.at(i, j);
                 line.append(',').append(values[i][j]);
             }
