@@ -20,7 +20,6 @@ import io.twinstream.schemas.Json;
 import io.twinstream.schemas.TwinSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -219,11 +218,8 @@ class FaultToleranceTest {
     }
 
     static void awaitGone(JobClient job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (System.nanoTime() < deadline && !job.getJobStatus().get().isGloballyTerminalState()) {
-            Thread.sleep(100);
-        }
-        Thread.sleep(1_000);
+        Probes.await("job " + job.getJobID() + " to reach a terminal state", Duration.ofMinutes(1), Duration.ofMillis(100),
+                () -> job.getJobStatus().get().isGloballyTerminalState());
     }
 
     static PipelineConfig withSavepoint(PipelineConfig c, String savepoint) {

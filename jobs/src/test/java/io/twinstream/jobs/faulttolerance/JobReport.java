@@ -2,6 +2,7 @@ package io.twinstream.jobs.faulttolerance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinstream.jobs.testing.Probes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,14 +104,11 @@ final class JobReport {
 
     /** Waits until every task is RUNNING or FINISHED (a savepoint is refused otherwise), at most {@code timeout}. */
     void awaitAllRunning(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> pending = notRunning();
-        while (!pending.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            pending = notRunning();
-        }
-        if (!pending.isEmpty()) {
-            throw new AssertionError("tasks still not running after " + timeout + ": " + pending + "; failovers: " + failovers());
+        try {
+            Probes.await("every task to run", timeout, Duration.ofMillis(200), () -> notRunning().isEmpty());
+        } catch (AssertionError e) {
+            throw new AssertionError("tasks still not running after " + timeout + ": " + notRunning() + "; failovers: "
+                    + failovers(), e);
         }
     }
 
