@@ -13,10 +13,11 @@ import java.util.Map;
  * @param assetId       the asset
  * @param assetType     its type
  * @param siteId        its site
- * @param kind          ANOMALY or OFFLINE
+ * @param kind          ANOMALY, OFFLINE, DESIRED_STATE_DRIFT (a settable property away from its desired value for
+ *                      longer than the model allows) or COMMAND_EXPIRED / COMMAND_FAILED (a command not applied)
  * @param state         OPENED, UPDATED or RESOLVED
  * @param severity      WARNING or CRITICAL
- * @param sensor        the sensor that scored highest (null for OFFLINE)
+ * @param sensor        the sensor that scored highest (null for OFFLINE); the property, for the command kinds and drift
  * @param detector      the detector that fired
  * @param score         the window score that caused this event, in [0, 1]
  * @param observed      the value behind the score
@@ -49,7 +50,7 @@ public record Alert(
         Map<String, Double> currentValues,
         AssetInfo registry) {
 
-    public enum AlertKind { ANOMALY, OFFLINE }
+    public enum AlertKind { ANOMALY, OFFLINE, DESIRED_STATE_DRIFT, COMMAND_EXPIRED, COMMAND_FAILED }
 
     public enum AlertState { OPENED, UPDATED, RESOLVED }
 

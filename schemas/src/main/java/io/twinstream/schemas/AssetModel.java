@@ -15,17 +15,34 @@ import java.util.stream.Collectors;
  * @param description        what the asset is
  * @param samplingIntervalMs nominal time between two readings of one asset
  * @param sensors            the sensors, each with unit and valid physical range
+ * @param settable           properties operators may set ({@code twin.desired}); empty if none
  */
 public record AssetModel(String type, Integer version, String description, long samplingIntervalMs,
-        List<SensorSpec> sensors) implements java.io.Serializable {
+        List<SensorSpec> sensors, List<SettableProperty> settable) implements java.io.Serializable {
 
     public AssetModel {
         version = version == null ? 1 : version;
         sensors = List.copyOf(sensors);
+        settable = settable == null ? List.of() : List.copyOf(settable);
+    }
+
+    public AssetModel(String type, Integer version, String description, long samplingIntervalMs,
+            List<SensorSpec> sensors) {
+        this(type, version, description, samplingIntervalMs, sensors, null);
     }
 
     public AssetModel(String type, String description, long samplingIntervalMs, List<SensorSpec> sensors) {
-        this(type, 1, description, samplingIntervalMs, sensors);
+        this(type, 1, description, samplingIntervalMs, sensors, null);
+    }
+
+    /** The settable property of that name, or null. */
+    public SettableProperty settable(String name) {
+        for (SettableProperty p : settable) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     public Map<String, SensorSpec> sensorsByName() {

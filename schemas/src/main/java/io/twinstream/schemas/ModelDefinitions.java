@@ -144,6 +144,16 @@ public final class ModelDefinitions {
                 throw new DefinitionException(at + ".alertAbove: must be greater than alertBelow");
             }
         }
+        for (int i = 0; i < m.settable().size(); i++) {
+            SettableProperty p = m.settable().get(i);
+            String at = prefix + "settable[" + i + "] ('" + p.name() + "')";
+            if (!names.add(p.name())) {
+                throw new DefinitionException(at + ".name: declared twice (as a sensor or a settable property)");
+            }
+            if (!(p.max() > p.min())) {
+                throw new DefinitionException(at + ".max: must be greater than min (" + p.min() + ")");
+            }
+        }
         return m;
     }
 }

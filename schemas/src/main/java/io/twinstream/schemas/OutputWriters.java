@@ -141,6 +141,12 @@ public final class OutputWriters {
                 g.writeBoolean(s.modelInferred());
             }
             provider.defaultSerializeField("registry", s.registry(), g);
+            if (s.properties() != null) {
+                provider.defaultSerializeField("properties", s.properties(), g);
+            }
+            if (s.commands() != null) {
+                provider.defaultSerializeField("commands", s.commands(), g);
+            }
             g.writeEndObject();
         }
 

@@ -32,5 +32,13 @@ public enum RejectReason {
      */
     INVALID_MODEL,
     /** A record on the registry topic that breaks the registry-entry schema or whose key is not its assetId. */
-    INVALID_REGISTRY_ENTRY
+    INVALID_REGISTRY_ENTRY,
+    /**
+     * A record on the desired-state topic that breaks its schema, whose key is not its assetId, that names a property
+     * the asset's model does not declare settable or a value outside the property's range, or for an asset with no
+     * known model yet; the desired state in force stays.
+     */
+    INVALID_DESIRED_STATE,
+    /** An acknowledgement that breaks its schema, or names a command the asset was never sent. */
+    UNKNOWN_COMMAND
 }

@@ -12,6 +12,9 @@ public final class SchemaVersions {
     public static final int SCORE = 1;
     public static final int ASSET_ENTRY = 1;
     public static final int ASSET_MODEL = 1;
+    public static final int DESIRED_STATE = 1;
+    public static final int COMMAND = 1;
+    public static final int COMMAND_ACK = 1;
 
     private SchemaVersions() {}
 }

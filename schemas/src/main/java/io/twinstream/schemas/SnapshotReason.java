@@ -11,5 +11,7 @@ public enum SnapshotReason {
     /** The input ended (bounded run); the last state is flushed. */
     FINAL,
     /** The asset's registry entry changed (site, name, parent, ...); emitted at once. */
-    REGISTRY
+    REGISTRY,
+    /** A desired value or a command's state changed; emitted at once. */
+    CONTROL
 }

@@ -1,5 +1,6 @@
 package io.twinstream.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Map;
 
@@ -28,6 +29,9 @@ import java.util.Map;
  * @param modelInferred     true when the asset's type has no model and its sensors were learned from its readings
  *                          ({@code models.unknown-type=infer}); null otherwise
  * @param registry          the asset's registry entry (display name, parent, location, tags); null if unregistered
+ * @param properties        per settable property of its model, desired and reported side by side; absent (null) for a
+ *                          model without settable properties
+ * @param commands          commands pending, and those that ended since the previous snapshot; absent (null) when none
  */
 public record TwinSnapshot(
         int schemaVersion,
@@ -49,12 +53,32 @@ public record TwinSnapshot(
         Map<String, SensorScore> maintenance,
         Integer modelVersion,
         Boolean modelInferred,
-        AssetInfo registry) {
+        AssetInfo registry,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, PropertyState> properties,
+        @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<CommandStatus> commands) {
+
+    /** A snapshot without settable properties or commands. */
+    public TwinSnapshot(int schemaVersion, String assetId, String assetType, String siteId, AssetStatus status,
+            Long firstSeen, long lastSeen, long lastSeq, long eventsAccepted, long duplicatesDropped,
+            int outOfRangeSensors, Map<String, SensorState> sensors, long snapshotTime, SnapshotReason reason,
+            Double health, Integer openAlerts, Map<String, SensorScore> maintenance, Integer modelVersion,
+            Boolean modelInferred, AssetInfo registry) {
+        this(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
+                duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
+                modelVersion, modelInferred, registry, null, null);
+    }
 
     /** The same snapshot with the alerting stage's health view attached. */
     public TwinSnapshot withHealth(Double health, Integer openAlerts, Map<String, SensorScore> maintenance) {
         return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
                 duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
-                modelVersion, modelInferred, registry);
+                modelVersion, modelInferred, registry, properties, commands);
+    }
+
+    /** The same snapshot with the asset's settable properties and commands attached. */
+    public TwinSnapshot withControl(Map<String, PropertyState> properties, java.util.List<CommandStatus> commands) {
+        return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
+                duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
+                modelVersion, modelInferred, registry, properties, commands);
     }
 }

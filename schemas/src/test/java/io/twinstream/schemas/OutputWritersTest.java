@@ -77,7 +77,25 @@ class OutputWritersTest {
                 maybe(random.nextLong()), random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong(),
                 random.nextInt(), sensorStates(), random.nextLong(), maybe(pick(SnapshotReason.values())),
                 maybe(number()), maybe(random.nextInt(3)), sensorScores(), maybe(random.nextInt(5)),
-                maybe(random.nextBoolean()), maybe(registry()));
+                maybe(random.nextBoolean()), maybe(registry()), maybe(properties()), maybe(commands()));
+    }
+
+    private Map<String, PropertyState> properties() {
+        Map<String, PropertyState> m = map();
+        for (int i = random.nextInt(3); i > 0; i--) {
+            m.put(text(), new PropertyState(maybe(number()), maybe(number()), maybe(random.nextLong()),
+                    random.nextBoolean(), maybe(random.nextLong())));
+        }
+        return m;
+    }
+
+    private java.util.List<CommandStatus> commands() {
+        java.util.List<CommandStatus> l = new java.util.ArrayList<>();
+        for (int i = random.nextInt(3); i > 0; i--) {
+            l.add(new CommandStatus(text(), maybe(text()), maybe(number()), pick(CommandStatus.State.values()),
+                    random.nextLong(), random.nextLong(), random.nextLong(), maybe(text())));
+        }
+        return l;
     }
 
     private AssetInfo registry() {

@@ -46,6 +46,18 @@ public final class PipelineConfig implements Serializable {
                         + "empty = no models topic (the models given at start only)"),
         TOPIC_ASSETS("topics.assets", "twin.assets",
                 "asset registry, compacted, key = assetId: type, site, name, location, parent, tags; empty = no registry"),
+        TOPIC_DESIRED("topics.desired", "twin.desired",
+                "desired state of settable properties, compacted, key = assetId; empty = no desired state (no commands)"),
+        TOPIC_COMMANDS("topics.commands", "twin.commands",
+                "commands to devices, key = assetId, written in transactions (exactly-once: each command id once)"),
+        TOPIC_ACKS("topics.acks", "telemetry.acks",
+                "devices' answers to commands, key = assetId; empty = none (a matching reported value still applies)"),
+        COMMAND_TTL("commands.ttl", "2 min",
+                "a command not applied this long after it was sent is EXPIRED and alerts (COMMAND_EXPIRED), unless "
+                        + "its property sets commandTtlMs"),
+        DRIFT_AFTER("desired.drift-after", "1 min",
+                "a settable property reported away from its desired value for longer than this, with no command on "
+                        + "its way, raises DESIRED_STATE_DRIFT, unless the property sets driftAfterMs"),
         MODELS_PATH("models.path", "",
                 "a model file or directory (JSON or YAML) added to the built-in models at start (--models); empty = "
                         + "the built-ins only"),

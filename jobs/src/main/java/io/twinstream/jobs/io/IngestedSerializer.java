@@ -32,6 +32,8 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
     private static final int TELEMETRY = 1;
     private static final int REJECTED = 2;
     private static final int REGISTRATION = 4;
+    private static final int DESIRED = 8;
+    private static final int ACK = 16;
 
     /** Strings longer than this (in UTF-8 bytes) are not cached: ids and names are shorter. */
     static final int CACHED_MAX_BYTES = 64;
@@ -75,7 +77,11 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
     @Override
     public void serialize(Ingested in, DataOutputView out) throws IOException {
         int flags = (in.telemetry() != null ? TELEMETRY : 0) | (in.rejected() != null ? REJECTED : 0)
-                | (in.registeredAsset() != null ? REGISTRATION : 0);
+                | (in.control() == null ? 0 : switch (in.control()) {
+                    case REGISTRY -> REGISTRATION;
+                    case DESIRED -> DESIRED;
+                    case ACK -> ACK;
+                });
         out.writeByte(flags);
         writeString(in.topic(), out);
         out.writeInt(in.partition());
@@ -147,11 +153,14 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
         DeadLetter rejected = (flags & REJECTED) != 0 ? readDeadLetter(in) : null;
         String registeredAsset = null;
         String registration = null;
-        if ((flags & REGISTRATION) != 0) {
+        Ingested.Control control = (flags & REGISTRATION) != 0 ? Ingested.Control.REGISTRY
+                : (flags & DESIRED) != 0 ? Ingested.Control.DESIRED
+                : (flags & ACK) != 0 ? Ingested.Control.ACK : null;
+        if (control != null) {
             registeredAsset = cachedString(in);
             registration = newString(in);
         }
-        return new Ingested(telemetry, rejected, topic, partition, offset, registeredAsset, registration);
+        return new Ingested(telemetry, rejected, topic, partition, offset, registeredAsset, registration, control);
     }
 
     private Telemetry readTelemetry(DataInputView in) throws IOException {

@@ -29,7 +29,7 @@ class IngestedSerializerTest {
     }
 
     @Test
-    void readingsRegistryEntriesTombstonesAndDeadLettersComeBackEqual() throws IOException {
+    void readingsControlRecordsTombstonesAndDeadLettersComeBackEqual() throws IOException {
         Map<String, Double> readings = new HashMap<>();
         readings.put("temperature_c", 21.5);
         readings.put("druck_bar_ü", -0.0);
@@ -42,6 +42,10 @@ class IngestedSerializerTest {
                 Ingested.registered("chiller-7", "{\"assetId\":\"chiller-7\",\"tags\":[\"" + "x".repeat(70_000) + "\"]}",
                         "twin.assets", 1, 7),
                 Ingested.registered("chiller-7", null, "twin.assets", 1, 8),
+                Ingested.control(Ingested.Control.DESIRED, "pump-0001", "{\"desired\":{\"target_flow_m3h\":120}}",
+                        "twin.desired", 0, 3),
+                Ingested.control(Ingested.Control.DESIRED, "pump-0001", null, "twin.desired", 0, 4),
+                Ingested.control(Ingested.Control.ACK, "pump-0001", "{\"commandId\":\"c\"}", "telemetry.acks", 2, 9),
                 Ingested.rejected(new DeadLetter(1, RejectReason.SCHEMA_VIOLATION, "no assetId", "telemetry.raw", 2, 5,
                         null, "{\"x\":1}", "utf8", 99)),
                 Ingested.rejected(new DeadLetter(1, null, null, null, 0, 0, null, null, null, 0)));
