@@ -2,6 +2,7 @@ package io.twinstream.jobs;
 
 import io.twinstream.jobs.alert.AlertSettings;
 import io.twinstream.jobs.anomaly.ScoringSettings;
+import io.twinstream.jobs.command.ControlSettings;
 import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.io.Ingested;
 import io.twinstream.jobs.io.ModelRecord;
@@ -29,11 +30,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The twin pipeline's graph, built the same way for the job, the tests and the embedded demo:
  * <pre>
- * telemetry ─┬─► route-rejected ─► keyBy(assetId) ─► digital-twin ─► snapshots (with health)
- * registry ──┘        │                                │  twin state,  ─► scores
- *                     │     models ─► broadcast ──────►│  scores,      ─► alerts
- *                     │                                │  alerts
- *                     └────────── dead letters ◄───────┘ (invalid; unknown type or sensor, late, too old)
+ * telemetry ──┬─► route-rejected ─► keyBy(assetId) ─► digital-twin ─► snapshots (with health, desired/reported)
+ * registry ───┤        │                                │  twin state,  ─► scores
+ * desired,    │        │     models ─► broadcast ──────►│  scores,      ─► alerts
+ *  acks ──────┘        │                                │  alerts,      ─► commands
+ *                      │                                │  commands
+ *                      └────────── dead letters ◄───────┘ (invalid; unknown type or sensor, late, too old)
  * </pre>
  * One keyBy, one keyed operator: state for one asset lives in one place and its twin, scores and
  * alerts are computed together in event-time order (see {@link DigitalTwinFunction}).
@@ -131,6 +133,14 @@ public final class TwinPipeline {
             keyedInput = valid.union(entries);
             registryRejected = entries.getSideOutput(RouteRejected.DEAD_LETTERS);
         }
+        DataStream<Ingested> deviceControl = io.deviceControl(env);
+        if (deviceControl != null) {
+            SingleOutputStreamOperator<Ingested> control = deviceControl
+                    .process(new RouteRejected()).name("route-rejected-control").uid("route-rejected-control");
+            keyedInput = keyedInput.union(control);
+            DataStream<DeadLetter> controlRejected = control.getSideOutput(RouteRejected.DEAD_LETTERS);
+            registryRejected = registryRejected == null ? controlRejected : registryRejected.union(controlRejected);
+        }
 
         DataStream<ModelRecord> modelRecords = io.models(env);
         if (modelRecords == null) {
@@ -148,12 +158,16 @@ public final class TwinPipeline {
                 .connect(checkedModels.broadcast())
                 .transform("digital-twin", TypeInformation.of(TwinSnapshot.class), new DigitalTwinOperator(
                         new DigitalTwinFunction(models, TwinSettings.from(config), ScoringSettings.from(config),
-                                AlertSettings.from(config), config.millis(PipelineConfig.Key.MAX_OUT_OF_ORDERNESS))))
+                                AlertSettings.from(config), ControlSettings.from(config),
+                                config.millis(PipelineConfig.Key.MAX_OUT_OF_ORDERNESS))))
                 .uid("digital-twin");
 
         io.snapshots(twins);
         io.scores(twins.getSideOutput(DigitalTwinFunction.SCORES));
         io.alerts(twins.getSideOutput(DigitalTwinFunction.ALERTS));
+        if (deviceControl != null) {
+            io.commands(twins.getSideOutput(DigitalTwinFunction.COMMANDS));
+        }
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RouteRejected.DEAD_LETTERS)
                 .union(checkedModels.getSideOutput(RouteRejectedModels.DEAD_LETTERS))
                 .union(twins.getSideOutput(DigitalTwinFunction.DEAD_LETTERS));

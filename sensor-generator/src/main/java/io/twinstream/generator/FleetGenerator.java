@@ -41,6 +41,8 @@ public final class FleetGenerator {
     private final long tickMs;
     private volatile boolean stopped;
     private long heldSequence;
+    /** The devices' side of the command loop, or null: readings then carry no settable values. */
+    private io.twinstream.generator.devices.SimulatedDevices devices;
 
     public FleetGenerator(GeneratorConfig config, AssetModels models) {
         this.config = config;
@@ -77,6 +79,15 @@ public final class FleetGenerator {
 
     private static long gcd(long a, long b) {
         return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /**
+     * Simulates devices that report their settable properties and obey (or not) the commands delivered to
+     * {@code devices}; their answers go to the sink's {@link RecordSink#ack}. Call before {@link #run}.
+     */
+    public FleetGenerator withDevices(io.twinstream.generator.devices.SimulatedDevices devices) {
+        this.devices = devices;
+        return this;
     }
 
     public GeneratorStats stats() {
@@ -296,6 +307,9 @@ public final class FleetGenerator {
             Map<String, Double> readings = new LinkedHashMap<>();
             for (int i = 0; i < values.length; i++) {
                 readings.put(model.sensors().get(i).name(), values[i]);
+            }
+            if (devices != null) {
+                devices.beforeReading(id, model, ts, readings, sink::ack);
             }
             seq++;
             Telemetry reading = new Telemetry(SchemaVersions.TELEMETRY, id + ":" + seq, id, model.type(), site,

@@ -10,6 +10,9 @@ public interface RecordSink extends AutoCloseable {
     /** A fault starts now (its end is already known). */
     default void label(FaultLabel label) throws Exception {}
 
+    /** A simulated device's answer to a command (the acknowledgements topic); dropped by sinks without one. */
+    default void ack(io.twinstream.schemas.CommandAck ack) throws Exception {}
+
     default void flush() throws Exception {}
 
     @Override

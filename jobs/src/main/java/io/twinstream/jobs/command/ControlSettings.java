@@ -13,6 +13,9 @@ import java.io.Serializable;
  */
 public record ControlSettings(long commandTtlMs, long driftAfterMs) implements Serializable {
 
+    /** The documented defaults ({@code commands.ttl} 2 min, {@code desired.drift-after} 1 min). */
+    public static final ControlSettings DEFAULTS = from(PipelineConfig.defaults());
+
     public static ControlSettings from(PipelineConfig c) {
         return new ControlSettings(c.millis(Key.COMMAND_TTL), c.millis(Key.DRIFT_AFTER));
     }

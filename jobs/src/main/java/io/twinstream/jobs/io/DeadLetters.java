@@ -41,6 +41,15 @@ public final class DeadLetters {
                 t.assetId(), new String(payload, StandardCharsets.UTF_8), "utf8", t.timestamp());
     }
 
+    /**
+     * A control record (desired state, acknowledgement) that parsed but the twin refused: its payload is the record's
+     * JSON as it came; {@code time} is the record's own event time.
+     */
+    public static DeadLetter ofControl(RejectReason code, String reason, Ingested in, long time) {
+        return new DeadLetter(SchemaVersions.DEAD_LETTER, code, reason, in.topic(), in.partition(), in.offset(),
+                in.assetId(), in.registration(), "utf8", time);
+    }
+
     private static String utf8OrNull(byte[] bytes) {
         if (bytes == null) {
             return "";

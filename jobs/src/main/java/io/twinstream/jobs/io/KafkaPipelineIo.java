@@ -4,6 +4,7 @@ import io.twinstream.jobs.config.PipelineConfig;
 import io.twinstream.jobs.config.PipelineConfig.Key;
 import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.Command;
 import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.TwinSnapshot;
@@ -58,6 +59,26 @@ public final class KafkaPipelineIo implements PipelineIo {
     @Override
     public DataStream<Ingested> registry(StreamExecutionEnvironment env) {
         return controlSource(env, Key.TOPIC_ASSETS, "registry", new RegistryDeserializer());
+    }
+
+    /**
+     * The desired-state topic (whole from its start, like the registry: it is compacted) and the acknowledgements topic,
+     * as one stream; null if both {@code topics.desired} and {@code topics.acks} are empty.
+     */
+    @Override
+    public DataStream<Ingested> deviceControl(StreamExecutionEnvironment env) {
+        DataStream<Ingested> desired = controlSource(env, Key.TOPIC_DESIRED, "desired",
+                new ControlDeserializer(Ingested.Control.DESIRED));
+        DataStream<Ingested> acks = controlSource(env, Key.TOPIC_ACKS, "acks",
+                new ControlDeserializer(Ingested.Control.ACK));
+        return desired == null ? acks : acks == null ? desired : desired.union(acks);
+    }
+
+    @Override
+    public void commands(DataStream<Command> commands) {
+        commands.sinkTo(sink(config.get(Key.TOPIC_COMMANDS), Command.class, c -> utf8(c.assetId()), "commands",
+                        Batching.PROMPT))
+                .name("command-sink").uid("command-sink");
     }
 
     /** The models topic, like the registry: whole from its start, then followed. */

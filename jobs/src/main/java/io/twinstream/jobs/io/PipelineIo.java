@@ -2,6 +2,7 @@ package io.twinstream.jobs.io;
 
 import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.AnomalyScore;
+import io.twinstream.schemas.Command;
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.TwinSnapshot;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -27,6 +28,20 @@ public interface PipelineIo {
     /** Model records, or null for none (the job keeps the models it started with); like the registry, idle. */
     default DataStream<ModelRecord> models(StreamExecutionEnvironment env) {
         return null;
+    }
+
+    /**
+     * Desired states and devices' acknowledgements ({@link Ingested#control} records) and their dead letters, or null
+     * for none: a pipeline without them sends no commands. Like the registry, it must not hold back event time.
+     */
+    default DataStream<Ingested> deviceControl(StreamExecutionEnvironment env) {
+        return null;
+    }
+
+    /** Commands to devices; called only when {@link #deviceControl} gives a stream. */
+    default void commands(DataStream<Command> commands) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads desired states but has no "
+                + "commands sink");
     }
 
     void snapshots(DataStream<TwinSnapshot> snapshots);

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 
-/** The pipeline's topics and their settings; the snapshot, models and registry topics are compacted. */
+/** The pipeline's topics and their settings; the snapshot, models, registry and desired-state topics are compacted. */
 public final class Topics {
     private Topics() {}
 
@@ -37,7 +37,11 @@ public final class Topics {
                 // few records, read whole by every job start: one partition keeps their order
                 new NewTopic(config.get(Key.TOPIC_MODELS), 1, replication).configs(Map.of("cleanup.policy", "compact")),
                 new NewTopic(config.get(Key.TOPIC_ASSETS), partitions, replication).configs(Map.of(
-                        "cleanup.policy", "compact")));
+                        "cleanup.policy", "compact")),
+                new NewTopic(config.get(Key.TOPIC_DESIRED), partitions, replication).configs(Map.of(
+                        "cleanup.policy", "compact")),
+                new NewTopic(config.get(Key.TOPIC_COMMANDS), partitions, replication),
+                new NewTopic(config.get(Key.TOPIC_ACKS), partitions, replication));
     }
 
     /** Creates whichever of the pipeline's topics do not exist yet. */

@@ -16,6 +16,8 @@ public class AssetState {
     /** Null until the first reading is applied. */
     public ScoringState scoring;
     public AssetAlerts alerts;
+    /** Desired and reported values of settable properties and the commands sent; null until the asset has any. */
+    public io.twinstream.jobs.command.DeviceControl control;
     /** Admitted readings waiting for event time to reach them, ordered by (timestamp, seq). */
     public List<Telemetry> pending = new ArrayList<>();
     /** Event times of dropped duplicates not yet counted, ascending: counted when event time reaches them. */

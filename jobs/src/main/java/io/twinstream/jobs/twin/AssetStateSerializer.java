@@ -1,5 +1,8 @@
 package io.twinstream.jobs.twin;
 
+import io.twinstream.jobs.command.DeviceControl;
+import io.twinstream.schemas.CommandStatus;
+
 import io.twinstream.jobs.alert.AssetAlerts;
 import io.twinstream.jobs.anomaly.ScoringState;
 import io.twinstream.schemas.Alert;
@@ -42,7 +45,8 @@ import org.apache.flink.types.StringValue;
  * performance-journal.md). Layout 1 is the same fields with fixed-width numbers; layout 3 adds the scorer's calibrated
  * surprise, seasonal profile, longest normal runs and held-baseline flag, and the alerting stage's last re-baseline;
  * layout 4 the twin's model version, inferred-model flag and registry entry (an asset restored from an older layout
- * follows version 1 of its built-in model). State written with an older layout is read and migrated.
+ * follows version 1 of its built-in model); layout 5 the asset's desired and reported settable properties and its
+ * commands ({@code DeviceControl}). State written with an older layout is read and migrated.
  *
  * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
  * migrates the state ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added
@@ -51,7 +55,7 @@ import org.apache.flink.types.StringValue;
 public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     private static final long serialVersionUID = 1L;
 
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     /** The layout this serializer reads and writes: {@link #VERSION}, or 1 to read state written before it. */
     private final int layout;
@@ -301,6 +305,42 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             varint(s.pendingDuplicates.size());
             for (Long time : s.pendingDuplicates) {
                 rawTime(time);
+            }
+            if (layout >= 5) {
+                present(s.control);
+                if (s.control != null) {
+                    control(s.control);
+                }
+            }
+        }
+
+        void control(DeviceControl c) throws IOException {
+            out.writeBoolean(c.changed);
+            varint(c.properties.size());
+            for (Map.Entry<String, DeviceControl.Property> e : c.properties.entrySet()) {
+                string(e.getKey());
+                DeviceControl.Property p = e.getValue();
+                boxedDouble(p.desired);
+                string(p.requestedBy);
+                boxedDouble(p.reported);
+                time(p.reportedAt);
+                time(p.disagreeingSince);
+                string(p.driftId);
+                time(p.driftStart);
+                string(p.commandAlertId);
+                time(p.commandAlertStart);
+                out.writeBoolean(p.commandAlertFailed);
+            }
+            varint(c.commands.size());
+            for (DeviceControl.Tracked t : c.commands) {
+                string(t.commandId);
+                string(t.property);
+                boxedDouble(t.value);
+                enumValue(t.state);
+                time(t.issuedAt);
+                time(t.expiresAt);
+                time(t.updatedAt);
+                string(t.detail);
             }
         }
 
@@ -758,7 +798,45 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             for (int i = 0; i < duplicates; i++) {
                 s.pendingDuplicates.add(rawTime());
             }
+            if (layout >= 5 && in.readBoolean()) {
+                s.control = control();
+            }
             return s;
+        }
+
+        DeviceControl control() throws IOException {
+            DeviceControl c = new DeviceControl();
+            c.changed = in.readBoolean();
+            int properties = varint();
+            for (int i = 0; i < properties; i++) {
+                String name = string();
+                DeviceControl.Property p = new DeviceControl.Property();
+                p.desired = boxedDouble();
+                p.requestedBy = string();
+                p.reported = boxedDouble();
+                p.reportedAt = time();
+                p.disagreeingSince = time();
+                p.driftId = string();
+                p.driftStart = time();
+                p.commandAlertId = string();
+                p.commandAlertStart = time();
+                p.commandAlertFailed = in.readBoolean();
+                c.properties.put(name, p);
+            }
+            int commands = varint();
+            for (int i = 0; i < commands; i++) {
+                DeviceControl.Tracked t = new DeviceControl.Tracked();
+                t.commandId = string();
+                t.property = string();
+                t.value = boxedDouble();
+                t.state = enumValue(CommandStatus.State.values());
+                t.issuedAt = time();
+                t.expiresAt = time();
+                t.updatedAt = time();
+                t.detail = string();
+                c.commands.add(t);
+            }
+            return c;
         }
 
         /** An int the writer's varint wrote as 32 unsigned bits. */

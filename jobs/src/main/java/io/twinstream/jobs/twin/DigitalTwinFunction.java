@@ -4,6 +4,9 @@ import io.twinstream.jobs.alert.AlertLogic;
 import io.twinstream.jobs.alert.AlertSettings;
 import io.twinstream.jobs.alert.AssetAlerts;
 import io.twinstream.jobs.anomaly.Scoring;
+import io.twinstream.jobs.command.ControlLogic;
+import io.twinstream.jobs.command.ControlSettings;
+import io.twinstream.jobs.command.DeviceControl;
 import io.twinstream.jobs.anomaly.ScoringSettings;
 import io.twinstream.jobs.anomaly.SlidingPanes;
 import io.twinstream.jobs.io.DeadLetters;
@@ -13,6 +16,9 @@ import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.AssetEntry;
 import io.twinstream.schemas.AssetModel;
 import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Command;
+import io.twinstream.schemas.CommandAck;
+import io.twinstream.schemas.DesiredState;
 import io.twinstream.schemas.Json;
 import io.twinstream.schemas.RejectReason;
 import io.twinstream.schemas.DeadLetter;
@@ -63,6 +69,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     public static final OutputTag<AnomalyScore> SCORES =
             new OutputTag<>("anomaly-scores", TypeInformation.of(AnomalyScore.class));
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
+    public static final OutputTag<Command> COMMANDS = new OutputTag<>("commands", TypeInformation.of(Command.class));
 
     /**
      * Heap backend: expired assets are swept by checking this many other state entries per state access (Flink's
@@ -82,6 +89,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private final TwinLogic twin;
     private final Scoring scoring;
     private final AlertLogic alerting;
+    private final ControlLogic control;
     private final long orderingBoundMs;
     private final long stateTtlMs;
 
@@ -101,17 +109,29 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private transient Counter modelsRefused;
     private transient Counter inferredTwins;
     private transient Counter registryUpdates;
+    private transient Counter desiredApplied;
+    private transient Counter desiredRefused;
+    private transient Counter commandsSent;
+    private transient Counter acksApplied;
+    private transient Counter acksUnknown;
+    private transient Counter acksAfterEnd;
     /** Assets ONLINE, STALE, OFFLINE, alerts open and critical alerts open on this subtask (gauges). */
     private transient long[] fleet;
     private transient ListState<FleetCounts> fleetState;
 
     public DigitalTwinFunction(AssetModels models, TwinSettings twinSettings, ScoringSettings scoringSettings,
             AlertSettings alertSettings, long orderingBoundMs) {
+        this(models, twinSettings, scoringSettings, alertSettings, ControlSettings.DEFAULTS, orderingBoundMs);
+    }
+
+    public DigitalTwinFunction(AssetModels models, TwinSettings twinSettings, ScoringSettings scoringSettings,
+            AlertSettings alertSettings, ControlSettings controlSettings, long orderingBoundMs) {
         this.models = models;
         this.inferUnknownTypes = twinSettings.inferUnknownTypes();
         this.twin = new TwinLogic(models, twinSettings);
         this.scoring = new Scoring(models, scoringSettings);
         this.alerting = new AlertLogic(models, alertSettings);
+        this.control = new ControlLogic(controlSettings);
         this.orderingBoundMs = orderingBoundMs;
         this.stateTtlMs = twinSettings.stateTtlMs();
     }
@@ -177,6 +197,12 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         modelsRefused = m.counter("modelsRefused");
         inferredTwins = m.counter("inferredTwins");
         registryUpdates = m.counter("registryUpdates");
+        desiredApplied = m.counter("desiredStatesApplied");
+        desiredRefused = m.addGroup("reason", RejectReason.INVALID_DESIRED_STATE.name()).counter("deadLetters");
+        commandsSent = m.counter("commandsSent");
+        acksApplied = m.counter("acksApplied");
+        acksUnknown = m.addGroup("reason", RejectReason.UNKNOWN_COMMAND.name()).counter("deadLetters");
+        acksAfterEnd = m.counter("acksAfterCommandEnded");
         m.gauge("assetsOnline", () -> fleet[0]);
         m.gauge("assetsStale", () -> fleet[1]);
         m.gauge("assetsOffline", () -> fleet[2]);
@@ -218,8 +244,12 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     @Override
     public void processElement(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
-        if (in.isRegistration()) {
-            register(in, ctx, out);
+        if (in.isControl()) {
+            switch (in.control()) {
+                case REGISTRY -> register(in, ctx, out);
+                case DESIRED -> desire(in, ctx, out);
+                case ACK -> acknowledge(in, ctx, out);
+            }
             return;
         }
         AssetState st = state.value();
@@ -285,7 +315,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         }
         if (model != null) {
             for (String sensor : t.readings().keySet()) {
-                if (model.sensor(sensor) == null) {
+                if (model.sensor(sensor) == null && model.settable(sensor) == null) {
                     return reject(in, ctx, RejectReason.UNKNOWN_SENSOR, unknownSensor, type + " (model version "
                             + model.version() + ") declares no sensor '" + sensor + "'");
                 }
@@ -337,6 +367,91 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         Emitter e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
         twin.registryChanged(e.asset(), st.twin, snapshot -> emitSnapshot(e, snapshot));
         state.update(st);
+    }
+
+    /**
+     * A desired state of this asset: put in force against its model, the commands it causes sent and shown at once.
+     * Refused as a dead letter for an asset whose model is not known yet or that declares no such settable property.
+     */
+    private void desire(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
+        DesiredState d = in.registration().isEmpty() ? null : Json.MAPPER.readValue(in.registration(), DesiredState.class);
+        AssetState st = state.value();
+        AssetModel model = st == null || st.twin.assetType == null || st.twin.modelInferred ? null
+                : models.get(st.twin.assetType);
+        if (d != null) {
+            String problem = ControlLogic.problem(model, d);
+            if (problem != null) {
+                desiredRefused.inc();
+                ctx.output(DEAD_LETTERS, DeadLetters.ofControl(RejectReason.INVALID_DESIRED_STATE, problem, in,
+                        d.updatedAt()));
+                return;
+            }
+        } else if (st == null || st.control == null) {
+            return; // nothing desired, nothing to clear
+        }
+        desiredApplied.inc();
+        if (st.control == null) {
+            st.control = new DeviceControl();
+        }
+        Emitter e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
+        long time = d != null ? d.updatedAt() : Math.max(st.twin.lastSeen, st.twin.lastSnapshotTime);
+        control.onDesired(assetRef(e), st.control, model, d, in.source(), time, controlOut(e));
+        afterControl(e, time);
+        state.update(st);
+    }
+
+    /** A device's answer to a command: moves the command on; one for a command never sent is a dead letter. */
+    private void acknowledge(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
+        CommandAck ack = Json.MAPPER.readValue(in.registration(), CommandAck.class);
+        AssetState st = state.value();
+        ControlLogic.AckResult result = st == null || st.control == null ? ControlLogic.AckResult.UNKNOWN_COMMAND
+                : control.onAck(assetRef(new Emitter(ctx.getCurrentKey(), st, out, ctx)), st.control, ack,
+                        controlOut(new Emitter(ctx.getCurrentKey(), st, out, ctx)));
+        switch (result) {
+            case UNKNOWN_COMMAND -> {
+                acksUnknown.inc();
+                ctx.output(DEAD_LETTERS, DeadLetters.ofControl(RejectReason.UNKNOWN_COMMAND, "asset " + in.assetId()
+                        + " has no pending or recent command '" + ack.commandId() + "'", in, ack.timestamp()));
+            }
+            case ALREADY_ENDED -> acksAfterEnd.inc();
+            case APPLIED -> {
+                acksApplied.inc();
+                Emitter e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
+                afterControl(e, ack.timestamp());
+                state.update(st);
+            }
+        }
+    }
+
+    /** After a control record: a changed twin is shown at once, and the agenda's timer covers the new deadlines. */
+    private void afterControl(Emitter e, long time) {
+        AssetState st = e.st();
+        if (st.control.changed) {
+            twin.controlChanged(e.asset(), st.twin, time, snapshot -> emitSnapshot(e, snapshot));
+        }
+        if (st.released != Long.MIN_VALUE) {
+            scheduleTimer(e);
+        }
+    }
+
+    private ControlLogic.AssetRef assetRef(Emitter e) {
+        AssetState st = e.st();
+        return new ControlLogic.AssetRef(e.asset(), st.twin.assetType, st.twin.siteId, st.alerts.currentValues);
+    }
+
+    private ControlLogic.Out controlOut(Emitter e) {
+        return new ControlLogic.Out() {
+            @Override
+            public void command(Command c) {
+                commandsSent.inc();
+                e.ctx().output(COMMANDS, c);
+            }
+
+            @Override
+            public void alert(Alert a) {
+                emitAlert(e, a);
+            }
+        };
     }
 
     /**
@@ -408,7 +523,8 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 wake = Long.MAX_VALUE; // nothing left to do at that time
             }
             long window = st.scoring == null ? Long.MAX_VALUE : scoring.nextWindowEnd(st.scoring);
-            long next = Math.min(reading, Math.min(wake, window));
+            long deadline = controlDeadline(st);
+            long next = Math.min(Math.min(reading, deadline), Math.min(wake, window));
             if (next == Long.MAX_VALUE || next > limit) {
                 break;
             }
@@ -418,6 +534,11 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                     twin.countDuplicate(st.twin);
                 } else {
                     apply(e, st.pending.remove(0));
+                }
+            } else if (deadline == next) {
+                control.advanceTo(assetRef(e), st.control, models.get(st.twin.assetType), deadline, controlOut(e));
+                if (st.control.changed) {
+                    twin.controlChanged(e.asset(), st.twin, deadline, snapshot -> emitSnapshot(e, snapshot));
                 }
             } else if (wake == next) {
                 lastWake = wake;
@@ -434,6 +555,22 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         }
     }
 
+    /** Whether the reading carries a reported value of one of the model's settable properties. */
+    private static boolean reportsSettable(AssetModel model, Telemetry t) {
+        for (io.twinstream.schemas.SettableProperty p : model.settable()) {
+            if (t.readings().containsKey(p.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Event time of the asset's next command expiry or drift to judge, or Long.MAX_VALUE. */
+    private long controlDeadline(AssetState st) {
+        return st.control == null || st.twin.assetType == null ? Long.MAX_VALUE
+                : control.nextDeadline(st.control, models.get(st.twin.assetType));
+    }
+
     /** Event time of the earliest waiting reading or duplicate, or Long.MAX_VALUE. */
     private static long firstPending(AssetState st) {
         return Math.min(st.pending.isEmpty() ? Long.MAX_VALUE : st.pending.get(0).timestamp(),
@@ -448,7 +585,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
      */
     private void scheduleTimer(Emitter e) {
         AssetState st = e.st();
-        long next = Math.min(firstPending(st),
+        long next = Math.min(Math.min(firstPending(st), controlDeadline(st)),
                 Math.min(twin.nextWake(st.twin), st.scoring == null ? Long.MAX_VALUE : scoring.nextWindowEnd(st.scoring)));
         boolean passed = st.timer != Long.MAX_VALUE && st.timer <= st.released;
         if (next < st.timer || passed && next != st.timer) {
@@ -483,6 +620,15 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         if (scoring.score(st.scoring, t, model).added() == SlidingPanes.Added.TOO_LATE) {
             lateForWindow.inc();
         }
+        if (model != null && !model.settable().isEmpty() && (st.control != null || reportsSettable(model, t))) {
+            if (st.control == null) {
+                st.control = new DeviceControl();
+            }
+            control.onReading(assetRef(e), st.control, model, t, controlOut(e));
+            if (st.control.changed) {
+                twin.controlChanged(e.asset(), st.twin, t.timestamp(), snapshot -> emitSnapshot(e, snapshot));
+            }
+        }
     }
 
     /**
@@ -501,7 +647,18 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     }
 
     private void emitSnapshot(Emitter e, TwinSnapshot snapshot) {
-        e.out().collect(alerting.onSnapshot(e.asset(), e.st().alerts, snapshot, alert -> emitAlert(e, alert)));
+        TwinSnapshot s = alerting.onSnapshot(e.asset(), e.st().alerts, snapshot, alert -> emitAlert(e, alert));
+        DeviceControl c = e.st().control;
+        if (c != null) {
+            ControlLogic.View v = control.view(c, models.get(s.assetType()));
+            int open = c.openAlerts();
+            s = new TwinSnapshot(s.schemaVersion(), s.assetId(), s.assetType(), s.siteId(), s.status(), s.firstSeen(),
+                    s.lastSeen(), s.lastSeq(), s.eventsAccepted(), s.duplicatesDropped(), s.outOfRangeSensors(),
+                    s.sensors(), s.snapshotTime(), s.reason(), s.health(),
+                    s.openAlerts() == null ? Integer.valueOf(open) : Integer.valueOf(s.openAlerts() + open),
+                    s.maintenance(), s.modelVersion(), s.modelInferred(), s.registry(), v.properties(), v.commands());
+        }
+        e.out().collect(s);
     }
 
     private void emitScore(Emitter e, AnomalyScore score) {

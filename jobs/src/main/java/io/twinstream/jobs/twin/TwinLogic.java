@@ -186,6 +186,13 @@ public final class TwinLogic implements Serializable {
         }
     }
 
+    /** A desired value or a command changed: a twin shows it at once (at {@code time} or its last snapshot's). */
+    public void controlChanged(String assetId, TwinState s, long time, Consumer<TwinSnapshot> out) {
+        if (s.assetType != null) {
+            emit(assetId, s, Math.max(time, s.lastSnapshotTime), SnapshotReason.CONTROL, out);
+        }
+    }
+
     /** The input ended: flush a pending change; nobody is declared offline for that. */
     public void finish(String assetId, TwinState s, Consumer<TwinSnapshot> out) {
         if (s.dirty) {

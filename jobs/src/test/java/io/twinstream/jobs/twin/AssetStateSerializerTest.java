@@ -146,6 +146,30 @@ class AssetStateSerializerTest {
         s.pending.add(new Telemetry(1, null, "asset", "t", "site", -5, 0, readings));
         s.pending.add(new Telemetry(2, "e", "asset", "t", "site", 5, 1, null));
         s.pendingDuplicates.add(3L);
+        s.control = new io.twinstream.jobs.command.DeviceControl();
+        s.control.changed = true;
+        var set = new io.twinstream.jobs.command.DeviceControl.Property();
+        set.desired = 250.0;
+        set.requestedBy = "ops";
+        set.reported = -0.0;
+        set.reportedAt = 7;
+        set.disagreeingSince = 7;
+        set.driftId = "asset/DESIRED_STATE_DRIFT/target/7";
+        set.driftStart = 7;
+        set.commandAlertId = "asset/COMMAND_FAILED/target/9";
+        set.commandAlertStart = 9;
+        set.commandAlertFailed = true;
+        s.control.properties.put("target", set);
+        s.control.properties.put("limit", new io.twinstream.jobs.command.DeviceControl.Property()); // all absent
+        var cmd = new io.twinstream.jobs.command.DeviceControl.Tracked();
+        cmd.commandId = "asset/target/twin.desired-0@4";
+        cmd.property = "target";
+        cmd.value = 250.0;
+        cmd.state = io.twinstream.schemas.CommandStatus.State.ACKED;
+        cmd.issuedAt = 4;
+        cmd.expiresAt = Long.MAX_VALUE;
+        cmd.updatedAt = 5;
+        s.control.commands.add(cmd);
         s.newest = 0;
         s.released = Long.MAX_VALUE;
         assertRoundTrips(s);
@@ -232,6 +256,7 @@ class AssetStateSerializerTest {
         if (copy.alerts != null) {
             copy.alerts.rebaselinedThrough = Long.MIN_VALUE;
         }
+        copy.control = null; // layout 5
         return copy;
     }
 

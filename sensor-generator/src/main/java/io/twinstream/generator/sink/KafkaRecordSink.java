@@ -18,6 +18,7 @@ public final class KafkaRecordSink implements RecordSink {
     private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final String labelsTopic;
+    private String acksTopic;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     /**
@@ -47,6 +48,25 @@ public final class KafkaRecordSink implements RecordSink {
                         failure.compareAndSet(null, e);
                     }
                 });
+    }
+
+    /** Sends simulated devices' acknowledgements to {@code topic} (none are sent otherwise). */
+    public KafkaRecordSink withAcks(String topic) {
+        this.acksTopic = topic;
+        return this;
+    }
+
+    @Override
+    public void ack(io.twinstream.schemas.CommandAck ack) throws Exception {
+        if (acksTopic != null) {
+            throwIfFailed();
+            producer.send(new ProducerRecord<>(acksTopic, null, ack.timestamp(), ack.assetId(),
+                    Json.MAPPER.writeValueAsBytes(ack)), (meta, e) -> {
+                        if (e != null) {
+                            failure.compareAndSet(null, e);
+                        }
+                    });
+        }
     }
 
     @Override

@@ -1,0 +1,81 @@
+package io.twinstream.jobs.io;
+
+import io.twinstream.schemas.ControlRecords;
+import io.twinstream.schemas.DefinitionException;
+import io.twinstream.schemas.RejectReason;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Reads the desired-state topic ({@link Ingested.Control#DESIRED}) or the acknowledgements topic
+ * ({@link Ingested.Control#ACK}): each record is checked against its schema and its key must be its assetId; anything
+ * else becomes a dead letter ({@link RejectReason#INVALID_DESIRED_STATE}, {@link RejectReason#UNKNOWN_COMMAND}). A
+ * tombstone on the desired-state topic clears the asset's desired state; one on the acknowledgements topic means
+ * nothing and is a dead letter.
+ */
+public final class ControlDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
+    private static final long serialVersionUID = 1L;
+
+    private final Ingested.Control kind;
+    private transient Counter rejected;
+
+    public ControlDeserializer(Ingested.Control kind) {
+        if (kind == Ingested.Control.REGISTRY) {
+            throw new IllegalArgumentException("registry entries have their own deserializer");
+        }
+        this.kind = kind;
+    }
+
+    private RejectReason reason() {
+        return kind == Ingested.Control.DESIRED ? RejectReason.INVALID_DESIRED_STATE : RejectReason.UNKNOWN_COMMAND;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        rejected = context.getMetricGroup().addGroup("twinstream").addGroup("reason", reason().name())
+                .counter("deadLetters");
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        String problem;
+        if (key == null || key.isEmpty()) {
+            problem = "a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " record needs the assetId as its key";
+        } else if (record.value() == null) {
+            if (kind == Ingested.Control.DESIRED) {
+                out.collect(Ingested.control(kind, key, null, record.topic(), record.partition(), record.offset()));
+                return;
+            }
+            problem = "an acknowledgement without a value";
+        } else {
+            try {
+                String assetId = kind == Ingested.Control.DESIRED ? ControlRecords.parseDesired(record.value()).assetId()
+                        : ControlRecords.parseAck(record.value()).assetId();
+                if (assetId.equals(key)) {
+                    out.collect(Ingested.control(kind, key, new String(record.value(), StandardCharsets.UTF_8),
+                            record.topic(), record.partition(), record.offset()));
+                    return;
+                }
+                problem = "record key '" + key + "' is not the record's assetId '" + assetId + "'";
+            } catch (DefinitionException e) {
+                problem = e.getMessage();
+            }
+        }
+        if (rejected != null) {
+            rejected.inc();
+        }
+        out.collect(Ingested.rejected(DeadLetters.of(reason(), problem, record.topic(), record.partition(),
+                record.offset(), record.key(), record.value(), record.timestamp())));
+    }
+
+    @Override
+    public TypeInformation<Ingested> getProducedType() {
+        return TypeInformation.of(Ingested.class);
+    }
+}
