@@ -1,5 +1,6 @@
 package io.twinstream.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Map;
 
@@ -15,7 +16,7 @@ import java.util.Map;
  * @param siteId        its site
  * @param kind          ANOMALY, OFFLINE, DESIRED_STATE_DRIFT (a settable property away from its desired value for
  *                      longer than the model allows) or COMMAND_EXPIRED / COMMAND_FAILED (a command not applied)
- * @param state         OPENED, UPDATED or RESOLVED
+ * @param state         OPENED, UPDATED (severity rose, or an operator acted on it) or RESOLVED
  * @param severity      WARNING or CRITICAL
  * @param sensor        the sensor that scored highest (null for OFFLINE); the property, for the command kinds and drift
  * @param detector      the detector that fired
@@ -28,6 +29,12 @@ import java.util.Map;
  * @param resolvedAt    event time it resolved, or null while open
  * @param currentValues the twin's latest value per sensor
  * @param registry      the asset's registry entry (display name, parent, location, tags); null if unregistered
+ * @param acknowledged  whether an operator acknowledged the incident ({@code twin.alert-actions}); absent before any
+ *                      action on it
+ * @param acknowledgedBy who acknowledged it
+ * @param acknowledgedAt when, epoch ms
+ * @param assignee      who it is assigned to
+ * @param note          the latest note or comment an operator left on it
  */
 public record Alert(
         int schemaVersion,
@@ -48,7 +55,37 @@ public record Alert(
         long updatedAt,
         Long resolvedAt,
         Map<String, Double> currentValues,
-        AssetInfo registry) {
+        AssetInfo registry,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean acknowledged,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String acknowledgedBy,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long acknowledgedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String assignee,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+
+    /** An alert no operator has acted on. */
+    public Alert(int schemaVersion, String alertId, String assetId, String assetType, String siteId, AlertKind kind,
+            AlertState state, Severity severity, String sensor, Detector detector, double score, double observed,
+            double expected, String reason, long startedAt, long updatedAt, Long resolvedAt,
+            Map<String, Double> currentValues, AssetInfo registry) {
+        this(schemaVersion, alertId, assetId, assetType, siteId, kind, state, severity, sensor, detector, score,
+                observed, expected, reason, startedAt, updatedAt, resolvedAt, currentValues, registry, null, null, null,
+                null, null);
+    }
+
+    /** The same event with the asset's registry entry. */
+    public Alert withRegistry(AssetInfo info) {
+        return new Alert(schemaVersion, alertId, assetId, assetType, siteId, kind, state, severity, sensor, detector,
+                score, observed, expected, reason, startedAt, updatedAt, resolvedAt, currentValues, info, acknowledged,
+                acknowledgedBy, acknowledgedAt, assignee, note);
+    }
+
+    /** The same incident as another event: {@code state} at {@code updatedAt}, with operators' annotations. */
+    public Alert annotated(AlertState state, long updatedAt, String reason, Boolean acknowledged,
+            String acknowledgedBy, Long acknowledgedAt, String assignee, String note) {
+        return new Alert(schemaVersion, alertId, assetId, assetType, siteId, kind, state, severity, sensor, detector,
+                score, observed, expected, reason, startedAt, updatedAt, resolvedAt, currentValues, registry,
+                acknowledged, acknowledgedBy, acknowledgedAt, assignee, note);
+    }
 
     public enum AlertKind { ANOMALY, OFFLINE, DESIRED_STATE_DRIFT, COMMAND_EXPIRED, COMMAND_FAILED }
 

@@ -147,6 +147,9 @@ public final class OutputWriters {
             if (s.commands() != null) {
                 provider.defaultSerializeField("commands", s.commands(), g);
             }
+            if (s.silence() != null) {
+                provider.defaultSerializeField("silence", s.silence(), g);
+            }
             g.writeEndObject();
         }
 

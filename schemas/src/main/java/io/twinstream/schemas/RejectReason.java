@@ -40,5 +40,10 @@ public enum RejectReason {
      */
     INVALID_DESIRED_STATE,
     /** An acknowledgement that breaks its schema, or names a command the asset was never sent. */
-    UNKNOWN_COMMAND
+    UNKNOWN_COMMAND,
+    /**
+     * An alert action that breaks its schema, or acts on an alert the asset has not open (unknown, or resolved), or
+     * changes nothing (acknowledging an acknowledged alert): the alert's state stays as it is.
+     */
+    INVALID_ALERT_ACTION
 }

@@ -15,6 +15,7 @@ public final class SchemaVersions {
     public static final int DESIRED_STATE = 1;
     public static final int COMMAND = 1;
     public static final int COMMAND_ACK = 1;
+    public static final int ALERT_ACTION = 1;
 
     private SchemaVersions() {}
 }

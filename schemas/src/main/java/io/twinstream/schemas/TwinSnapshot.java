@@ -32,6 +32,7 @@ import java.util.Map;
  * @param properties        per settable property of its model, desired and reported side by side; absent (null) for a
  *                          model without settable properties
  * @param commands          commands pending, and those that ended since the previous snapshot; absent (null) when none
+ * @param silence           the asset's alert silence while it lasts (who, until when, why); absent (null) otherwise
  */
 public record TwinSnapshot(
         int schemaVersion,
@@ -55,7 +56,17 @@ public record TwinSnapshot(
         Boolean modelInferred,
         AssetInfo registry,
         @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, PropertyState> properties,
-        @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<CommandStatus> commands) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<CommandStatus> commands,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Silence silence) {
+
+    /**
+     * An asset's alert silence ({@code bin/twinstream alerts silence}): scoring goes on, no new alert is raised.
+     *
+     * @param until event time it ends, epoch ms
+     * @param by    who silenced it
+     * @param note  why (a maintenance window, say)
+     */
+    public record Silence(long until, String by, String note) {}
 
     /** A snapshot without settable properties or commands. */
     public TwinSnapshot(int schemaVersion, String assetId, String assetType, String siteId, AssetStatus status,
@@ -65,20 +76,21 @@ public record TwinSnapshot(
             Boolean modelInferred, AssetInfo registry) {
         this(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
                 duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
-                modelVersion, modelInferred, registry, null, null);
+                modelVersion, modelInferred, registry, null, null, null);
     }
 
     /** The same snapshot with the alerting stage's health view attached. */
     public TwinSnapshot withHealth(Double health, Integer openAlerts, Map<String, SensorScore> maintenance) {
         return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
                 duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
-                modelVersion, modelInferred, registry, properties, commands);
+                modelVersion, modelInferred, registry, properties, commands, silence);
     }
 
-    /** The same snapshot with the asset's settable properties and commands attached. */
-    public TwinSnapshot withControl(Map<String, PropertyState> properties, java.util.List<CommandStatus> commands) {
+    /** The same snapshot with the asset's settable properties, commands and silence attached. */
+    public TwinSnapshot withControl(Integer openAlerts, Map<String, PropertyState> properties,
+            java.util.List<CommandStatus> commands, Silence silence) {
         return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
                 duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
-                modelVersion, modelInferred, registry, properties, commands);
+                modelVersion, modelInferred, registry, properties, commands, silence);
     }
 }

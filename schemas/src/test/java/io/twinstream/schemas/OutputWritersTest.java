@@ -77,7 +77,8 @@ class OutputWritersTest {
                 maybe(random.nextLong()), random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong(),
                 random.nextInt(), sensorStates(), random.nextLong(), maybe(pick(SnapshotReason.values())),
                 maybe(number()), maybe(random.nextInt(3)), sensorScores(), maybe(random.nextInt(5)),
-                maybe(random.nextBoolean()), maybe(registry()), maybe(properties()), maybe(commands()));
+                maybe(random.nextBoolean()), maybe(registry()), maybe(properties()), maybe(commands()),
+                maybe(new TwinSnapshot.Silence(random.nextLong(), maybe(text()), maybe(text()))));
     }
 
     private Map<String, PropertyState> properties() {

@@ -52,6 +52,8 @@ public final class PipelineConfig implements Serializable {
                 "commands to devices, key = assetId, written in transactions (exactly-once: each command id once)"),
         TOPIC_ACKS("topics.acks", "telemetry.acks",
                 "devices' answers to commands, key = assetId; empty = none (a matching reported value still applies)"),
+        TOPIC_ALERT_ACTIONS("topics.alert-actions", "twin.alert-actions",
+                "operators' actions on alerts (acknowledge, assign, comment, silence), key = assetId; empty = none"),
         COMMAND_TTL("commands.ttl", "2 min",
                 "a command not applied this long after it was sent is EXPIRED and alerts (COMMAND_EXPIRED), unless "
                         + "its property sets commandTtlMs"),

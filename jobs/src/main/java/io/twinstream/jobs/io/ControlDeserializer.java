@@ -12,11 +12,12 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Reads the desired-state topic ({@link Ingested.Control#DESIRED}) or the acknowledgements topic
- * ({@link Ingested.Control#ACK}): each record is checked against its schema and its key must be its assetId; anything
- * else becomes a dead letter ({@link RejectReason#INVALID_DESIRED_STATE}, {@link RejectReason#UNKNOWN_COMMAND}). A
- * tombstone on the desired-state topic clears the asset's desired state; one on the acknowledgements topic means
- * nothing and is a dead letter.
+ * Reads the desired-state topic ({@link Ingested.Control#DESIRED}), the acknowledgements topic
+ * ({@link Ingested.Control#ACK}) or the alert-actions topic ({@link Ingested.Control#ACTION}): each record is checked
+ * against its schema and its key must be its assetId; anything else becomes a dead letter
+ * ({@link RejectReason#INVALID_DESIRED_STATE}, {@link RejectReason#UNKNOWN_COMMAND},
+ * {@link RejectReason#INVALID_ALERT_ACTION}). A tombstone on the desired-state topic clears the asset's desired state;
+ * one on the others means nothing and is a dead letter.
  */
 public final class ControlDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
     private static final long serialVersionUID = 1L;
@@ -32,7 +33,11 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
     }
 
     private RejectReason reason() {
-        return kind == Ingested.Control.DESIRED ? RejectReason.INVALID_DESIRED_STATE : RejectReason.UNKNOWN_COMMAND;
+        return switch (kind) {
+            case DESIRED -> RejectReason.INVALID_DESIRED_STATE;
+            case ACK -> RejectReason.UNKNOWN_COMMAND;
+            default -> RejectReason.INVALID_ALERT_ACTION;
+        };
     }
 
     @Override
@@ -52,11 +57,14 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
                 out.collect(Ingested.control(kind, key, null, record.topic(), record.partition(), record.offset()));
                 return;
             }
-            problem = "an acknowledgement without a value";
+            problem = "a record without a value";
         } else {
             try {
-                String assetId = kind == Ingested.Control.DESIRED ? ControlRecords.parseDesired(record.value()).assetId()
-                        : ControlRecords.parseAck(record.value()).assetId();
+                String assetId = switch (kind) {
+                    case DESIRED -> ControlRecords.parseDesired(record.value()).assetId();
+                    case ACK -> ControlRecords.parseAck(record.value()).assetId();
+                    default -> ControlRecords.parseAction(record.value()).assetId();
+                };
                 if (assetId.equals(key)) {
                     out.collect(Ingested.control(kind, key, new String(record.value(), StandardCharsets.UTF_8),
                             record.topic(), record.partition(), record.offset()));

@@ -34,6 +34,7 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
     private static final int REGISTRATION = 4;
     private static final int DESIRED = 8;
     private static final int ACK = 16;
+    private static final int ACTION = 32;
 
     /** Strings longer than this (in UTF-8 bytes) are not cached: ids and names are shorter. */
     static final int CACHED_MAX_BYTES = 64;
@@ -81,6 +82,7 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
                     case REGISTRY -> REGISTRATION;
                     case DESIRED -> DESIRED;
                     case ACK -> ACK;
+                    case ACTION -> ACTION;
                 });
         out.writeByte(flags);
         writeString(in.topic(), out);
@@ -155,7 +157,8 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
         String registration = null;
         Ingested.Control control = (flags & REGISTRATION) != 0 ? Ingested.Control.REGISTRY
                 : (flags & DESIRED) != 0 ? Ingested.Control.DESIRED
-                : (flags & ACK) != 0 ? Ingested.Control.ACK : null;
+                : (flags & ACK) != 0 ? Ingested.Control.ACK
+                : (flags & ACTION) != 0 ? Ingested.Control.ACTION : null;
         if (control != null) {
             registeredAsset = cachedString(in);
             registration = newString(in);

@@ -62,8 +62,8 @@ public final class KafkaPipelineIo implements PipelineIo {
     }
 
     /**
-     * The desired-state topic (whole from its start, like the registry: it is compacted) and the acknowledgements topic,
-     * as one stream; null if both {@code topics.desired} and {@code topics.acks} are empty.
+     * The desired-state topic (whole from its start, like the registry: it is compacted), the acknowledgements topic and
+     * the alert-actions topic, as one stream; null if all three topics are set empty.
      */
     @Override
     public DataStream<Ingested> deviceControl(StreamExecutionEnvironment env) {
@@ -71,7 +71,13 @@ public final class KafkaPipelineIo implements PipelineIo {
                 new ControlDeserializer(Ingested.Control.DESIRED));
         DataStream<Ingested> acks = controlSource(env, Key.TOPIC_ACKS, "acks",
                 new ControlDeserializer(Ingested.Control.ACK));
-        return desired == null ? acks : acks == null ? desired : desired.union(acks);
+        DataStream<Ingested> actions = controlSource(env, Key.TOPIC_ALERT_ACTIONS, "alert-actions",
+                new ControlDeserializer(Ingested.Control.ACTION));
+        DataStream<Ingested> all = null;
+        for (DataStream<Ingested> s : java.util.Arrays.asList(desired, acks, actions)) {
+            all = s == null ? all : all == null ? s : all.union(s);
+        }
+        return all;
     }
 
     @Override

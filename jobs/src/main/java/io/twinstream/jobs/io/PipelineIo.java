@@ -31,8 +31,8 @@ public interface PipelineIo {
     }
 
     /**
-     * Desired states and devices' acknowledgements ({@link Ingested#control} records) and their dead letters, or null
-     * for none: a pipeline without them sends no commands. Like the registry, it must not hold back event time.
+     * Desired states, devices' acknowledgements and operators' alert actions ({@link Ingested#control} records) and
+     * their dead letters, or null for none: a pipeline without them sends no commands. Like the registry, it must not hold back event time.
      */
     default DataStream<Ingested> deviceControl(StreamExecutionEnvironment env) {
         return null;

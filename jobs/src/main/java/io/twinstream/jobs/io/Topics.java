@@ -41,7 +41,8 @@ public final class Topics {
                 new NewTopic(config.get(Key.TOPIC_DESIRED), partitions, replication).configs(Map.of(
                         "cleanup.policy", "compact")),
                 new NewTopic(config.get(Key.TOPIC_COMMANDS), partitions, replication),
-                new NewTopic(config.get(Key.TOPIC_ACKS), partitions, replication));
+                new NewTopic(config.get(Key.TOPIC_ACKS), partitions, replication),
+                new NewTopic(config.get(Key.TOPIC_ALERT_ACTIONS), partitions, replication));
     }
 
     /** Creates whichever of the pipeline's topics do not exist yet. */

@@ -18,6 +18,8 @@ public class AssetState {
     public AssetAlerts alerts;
     /** Desired and reported values of settable properties and the commands sent; null until the asset has any. */
     public io.twinstream.jobs.command.DeviceControl control;
+    /** Operators' annotations of the asset's open alerts and its silence; null until it has an alert or an action. */
+    public io.twinstream.jobs.alert.AlertNotes notes;
     /** Admitted readings waiting for event time to reach them, ordered by (timestamp, seq). */
     public List<Telemetry> pending = new ArrayList<>();
     /** Event times of dropped duplicates not yet counted, ascending: counted when event time reaches them. */

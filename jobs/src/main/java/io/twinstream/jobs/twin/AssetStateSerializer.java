@@ -1,5 +1,6 @@
 package io.twinstream.jobs.twin;
 
+import io.twinstream.jobs.alert.AlertNotes;
 import io.twinstream.jobs.command.DeviceControl;
 import io.twinstream.schemas.CommandStatus;
 
@@ -46,7 +47,7 @@ import org.apache.flink.types.StringValue;
  * surprise, seasonal profile, longest normal runs and held-baseline flag, and the alerting stage's last re-baseline;
  * layout 4 the twin's model version, inferred-model flag and registry entry (an asset restored from an older layout
  * follows version 1 of its built-in model); layout 5 the asset's desired and reported settable properties and its
- * commands ({@code DeviceControl}). State written with an older layout is read and migrated.
+ * commands ({@code DeviceControl}), and operators' annotations of its alerts and its silence ({@code AlertNotes}). State written with an older layout is read and migrated.
  *
  * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
  * migrates the state ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added
@@ -311,6 +312,39 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 if (s.control != null) {
                     control(s.control);
                 }
+                present(s.notes);
+                if (s.notes != null) {
+                    notes(s.notes);
+                }
+            }
+        }
+
+        void notes(AlertNotes n) throws IOException {
+            varint(n.open.size());
+            for (Map.Entry<String, String> e : n.open.entrySet()) {
+                string(e.getKey());
+                string(e.getValue());
+            }
+            varint(n.notes.size());
+            for (Map.Entry<String, AlertNotes.Note> e : n.notes.entrySet()) {
+                string(e.getKey());
+                AlertNotes.Note note = e.getValue();
+                out.writeBoolean(note.acknowledged);
+                string(note.acknowledgedBy);
+                time(note.acknowledgedAt);
+                string(note.assignee);
+                string(note.note);
+            }
+            varint(n.held.size());
+            for (String id : n.held) {
+                string(id);
+            }
+            time(n.silencedUntil);
+            string(n.silencedBy);
+            string(n.silenceNote);
+            varint(n.resolved.size());
+            for (String id : n.resolved) {
+                string(id);
             }
         }
 
@@ -798,10 +832,43 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             for (int i = 0; i < duplicates; i++) {
                 s.pendingDuplicates.add(rawTime());
             }
-            if (layout >= 5 && in.readBoolean()) {
-                s.control = control();
+            if (layout >= 5) {
+                s.control = in.readBoolean() ? control() : null;
+                s.notes = in.readBoolean() ? notes() : null;
             }
             return s;
+        }
+
+        AlertNotes notes() throws IOException {
+            AlertNotes n = new AlertNotes();
+            int open = varint();
+            for (int i = 0; i < open; i++) {
+                String id = string();
+                n.open.put(id, string());
+            }
+            int notes = varint();
+            for (int i = 0; i < notes; i++) {
+                String id = string();
+                AlertNotes.Note note = new AlertNotes.Note();
+                note.acknowledged = in.readBoolean();
+                note.acknowledgedBy = string();
+                note.acknowledgedAt = time();
+                note.assignee = string();
+                note.note = string();
+                n.notes.put(id, note);
+            }
+            int held = varint();
+            for (int i = 0; i < held; i++) {
+                n.held.add(string());
+            }
+            n.silencedUntil = time();
+            n.silencedBy = string();
+            n.silenceNote = string();
+            int resolved = varint();
+            for (int i = 0; i < resolved; i++) {
+                n.resolved.add(string());
+            }
+            return n;
         }
 
         DeviceControl control() throws IOException {

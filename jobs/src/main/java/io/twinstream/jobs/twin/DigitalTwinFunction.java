@@ -2,7 +2,9 @@ package io.twinstream.jobs.twin;
 
 import io.twinstream.jobs.alert.AlertLogic;
 import io.twinstream.jobs.alert.AlertSettings;
+import io.twinstream.jobs.alert.AlertNotes;
 import io.twinstream.jobs.alert.AssetAlerts;
+import io.twinstream.jobs.alert.OperatorActions;
 import io.twinstream.jobs.anomaly.Scoring;
 import io.twinstream.jobs.command.ControlLogic;
 import io.twinstream.jobs.command.ControlSettings;
@@ -12,6 +14,7 @@ import io.twinstream.jobs.anomaly.SlidingPanes;
 import io.twinstream.jobs.io.DeadLetters;
 import io.twinstream.jobs.io.Ingested;
 import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AlertAction;
 import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.AssetEntry;
 import io.twinstream.schemas.AssetModel;
@@ -90,6 +93,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private final Scoring scoring;
     private final AlertLogic alerting;
     private final ControlLogic control;
+    private final OperatorActions actions = new OperatorActions();
     private final long orderingBoundMs;
     private final long stateTtlMs;
 
@@ -115,6 +119,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private transient Counter acksApplied;
     private transient Counter acksUnknown;
     private transient Counter acksAfterEnd;
+    private transient Counter actionsApplied;
+    private transient Counter actionsRefused;
+    private transient Counter alertsHeld;
     /** Assets ONLINE, STALE, OFFLINE, alerts open and critical alerts open on this subtask (gauges). */
     private transient long[] fleet;
     private transient ListState<FleetCounts> fleetState;
@@ -203,6 +210,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         acksApplied = m.counter("acksApplied");
         acksUnknown = m.addGroup("reason", RejectReason.UNKNOWN_COMMAND.name()).counter("deadLetters");
         acksAfterEnd = m.counter("acksAfterCommandEnded");
+        actionsApplied = m.counter("alertActionsApplied");
+        actionsRefused = m.addGroup("reason", RejectReason.INVALID_ALERT_ACTION.name()).counter("deadLetters");
+        alertsHeld = m.counter("alertsHeldBySilence");
         m.gauge("assetsOnline", () -> fleet[0]);
         m.gauge("assetsStale", () -> fleet[1]);
         m.gauge("assetsOffline", () -> fleet[2]);
@@ -249,6 +259,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 case REGISTRY -> register(in, ctx, out);
                 case DESIRED -> desire(in, ctx, out);
                 case ACK -> acknowledge(in, ctx, out);
+                case ACTION -> act(in, ctx, out);
             }
             return;
         }
@@ -536,9 +547,14 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                     apply(e, st.pending.remove(0));
                 }
             } else if (deadline == next) {
-                control.advanceTo(assetRef(e), st.control, models.get(st.twin.assetType), deadline, controlOut(e));
-                if (st.control.changed) {
-                    twin.controlChanged(e.asset(), st.twin, deadline, snapshot -> emitSnapshot(e, snapshot));
+                if (st.notes != null) {
+                    actions.advanceTo(st.notes, deadline, alert -> outputAlert(e, alert));
+                }
+                if (st.control != null) {
+                    control.advanceTo(assetRef(e), st.control, models.get(st.twin.assetType), deadline, controlOut(e));
+                    if (st.control.changed) {
+                        twin.controlChanged(e.asset(), st.twin, deadline, snapshot -> emitSnapshot(e, snapshot));
+                    }
                 }
             } else if (wake == next) {
                 lastWake = wake;
@@ -567,8 +583,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
 
     /** Event time of the asset's next command expiry or drift to judge, or Long.MAX_VALUE. */
     private long controlDeadline(AssetState st) {
-        return st.control == null || st.twin.assetType == null ? Long.MAX_VALUE
-                : control.nextDeadline(st.control, models.get(st.twin.assetType));
+        long silence = st.notes == null ? Long.MAX_VALUE : actions.nextDeadline(st.notes);
+        return Math.min(silence, st.control == null || st.twin.assetType == null ? Long.MAX_VALUE
+                : control.nextDeadline(st.control, models.get(st.twin.assetType)));
     }
 
     /** Event time of the earliest waiting reading or duplicate, or Long.MAX_VALUE. */
@@ -649,14 +666,14 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private void emitSnapshot(Emitter e, TwinSnapshot snapshot) {
         TwinSnapshot s = alerting.onSnapshot(e.asset(), e.st().alerts, snapshot, alert -> emitAlert(e, alert));
         DeviceControl c = e.st().control;
-        if (c != null) {
-            ControlLogic.View v = control.view(c, models.get(s.assetType()));
-            int open = c.openAlerts();
-            s = new TwinSnapshot(s.schemaVersion(), s.assetId(), s.assetType(), s.siteId(), s.status(), s.firstSeen(),
-                    s.lastSeen(), s.lastSeq(), s.eventsAccepted(), s.duplicatesDropped(), s.outOfRangeSensors(),
-                    s.sensors(), s.snapshotTime(), s.reason(), s.health(),
-                    s.openAlerts() == null ? Integer.valueOf(open) : Integer.valueOf(s.openAlerts() + open),
-                    s.maintenance(), s.modelVersion(), s.modelInferred(), s.registry(), v.properties(), v.commands());
+        AlertNotes notes = e.st().notes;
+        boolean silenced = OperatorActions.silenced(notes, s.snapshotTime());
+        if (c != null || silenced) {
+            ControlLogic.View v = c == null ? null : control.view(c, models.get(s.assetType()));
+            int open = c == null ? 0 : c.openAlerts();
+            s = s.withControl(s.openAlerts() == null ? Integer.valueOf(open) : Integer.valueOf(s.openAlerts() + open),
+                    v == null ? null : v.properties(), v == null ? null : v.commands(),
+                    silenced ? new TwinSnapshot.Silence(notes.silencedUntil, notes.silencedBy, notes.silenceNote) : null);
         }
         e.out().collect(s);
     }
@@ -682,13 +699,53 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 fleet[4] -= critical;
             }
         }
-        AssetEntry entry = e.st().twin.registry;
-        e.ctx().output(ALERTS, entry == null ? alert : withRegistry(alert, entry));
+        if (e.st().notes == null) {
+            e.st().notes = new AlertNotes();
+        }
+        Alert raised = actions.onAlert(e.st().notes, alert);
+        if (raised != null) {
+            outputAlert(e, raised);
+        } else {
+            alertsHeld.inc();
+        }
     }
 
-    private static Alert withRegistry(Alert a, AssetEntry entry) {
-        return new Alert(a.schemaVersion(), a.alertId(), a.assetId(), a.assetType(), a.siteId(), a.kind(), a.state(),
-                a.severity(), a.sensor(), a.detector(), a.score(), a.observed(), a.expected(), a.reason(), a.startedAt(),
-                a.updatedAt(), a.resolvedAt(), a.currentValues(), entry.info());
+    /** An alert event as it goes out: with the asset's registry entry. */
+    private void outputAlert(Emitter e, Alert alert) {
+        AssetEntry entry = e.st().twin.registry;
+        e.ctx().output(ALERTS, entry == null ? alert : alert.withRegistry(entry.info()));
+    }
+
+    /**
+     * An operator's action on one of the asset's alerts, or a silence: applied in the order of its partition; one on an
+     * alert that is not open, or that changes nothing, is a dead letter with the reason.
+     */
+    private void act(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
+        AlertAction action = Json.MAPPER.readValue(in.registration(), AlertAction.class);
+        AssetState st = state.value();
+        if (st == null) {
+            actionsRefused.inc();
+            ctx.output(DEAD_LETTERS, DeadLetters.ofControl(RejectReason.INVALID_ALERT_ACTION, "asset "
+                    + in.assetId() + " is not known", in, action.at()));
+            return;
+        }
+        if (st.notes == null) {
+            st.notes = new AlertNotes();
+        }
+        Emitter e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
+        String refused = actions.onAction(st.notes, action, alert -> outputAlert(e, alert));
+        if (refused != null) {
+            actionsRefused.inc();
+            ctx.output(DEAD_LETTERS, DeadLetters.ofControl(RejectReason.INVALID_ALERT_ACTION, refused, in, action.at()));
+            return;
+        }
+        actionsApplied.inc();
+        if (action.action() == AlertAction.Action.SILENCE || action.action() == AlertAction.Action.UNSILENCE) {
+            twin.controlChanged(e.asset(), st.twin, action.at(), snapshot -> emitSnapshot(e, snapshot));
+        }
+        if (st.released != Long.MIN_VALUE) {
+            scheduleTimer(e);
+        }
+        state.update(st);
     }
 }

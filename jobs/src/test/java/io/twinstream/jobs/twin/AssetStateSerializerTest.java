@@ -170,6 +170,18 @@ class AssetStateSerializerTest {
         cmd.expiresAt = Long.MAX_VALUE;
         cmd.updatedAt = 5;
         s.control.commands.add(cmd);
+        s.notes = new io.twinstream.jobs.alert.AlertNotes();
+        s.notes.open.put("asset/ANOMALY/1", "{\"alertId\":\"asset/ANOMALY/1\"}");
+        var note = new io.twinstream.jobs.alert.AlertNotes.Note();
+        note.acknowledged = true;
+        note.acknowledgedBy = "alice";
+        note.acknowledgedAt = 3;
+        note.note = "on it";
+        s.notes.notes.put("asset/ANOMALY/1", note);
+        s.notes.held.add("asset/OFFLINE/2");
+        s.notes.silencedUntil = 99;
+        s.notes.silencedBy = "bob";
+        s.notes.resolved.add("asset/ANOMALY/0");
         s.newest = 0;
         s.released = Long.MAX_VALUE;
         assertRoundTrips(s);
@@ -257,6 +269,7 @@ class AssetStateSerializerTest {
             copy.alerts.rebaselinedThrough = Long.MIN_VALUE;
         }
         copy.control = null; // layout 5
+        copy.notes = null;
         return copy;
     }
 
