@@ -115,7 +115,7 @@ public final class DefinitionsCommand {
         r.toComplete().forEach(c -> System.err.println("to complete: " + c));
     }
 
-    /** Writes the records, idempotently, and waits until the broker has every one. */
+    /** Writes the records (a null value: a tombstone), idempotently, and waits until the broker has every one. */
     static void publish(PipelineConfig config, String topic, Map<String, String> records) throws Exception {
         Map<String, Object> props = new LinkedHashMap<>();
         config.kafkaProperties().forEach((k, v) -> props.put(k.toString(), v));
@@ -125,7 +125,7 @@ public final class DefinitionsCommand {
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             records.forEach((key, value) -> sent.add(producer.send(new ProducerRecord<>(topic,
-                    key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)))));
+                    key.getBytes(StandardCharsets.UTF_8), value == null ? null : value.getBytes(StandardCharsets.UTF_8)))));
             for (Future<RecordMetadata> f : sent) {
                 f.get(60, TimeUnit.SECONDS);
             }

@@ -69,12 +69,17 @@ public final class TopicReader {
         return end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
     }
 
-    /** The newest value per key, as a compacted topic converges to. */
+    /** The newest value per key, as a compacted topic converges to (a tombstone removes its key). */
     public static <T> Map<String, T> latestByKey(List<ConsumerRecord<byte[], byte[]>> records,
             Function<byte[], T> decode) {
         Map<String, byte[]> latest = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            latest.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), r.value());
+            String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+            if (r.value() == null) {
+                latest.remove(key); // a tombstone: the key is gone, as compaction will make it
+            } else {
+                latest.put(key, r.value());
+            }
         }
         return latest.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> decode.apply(e.getValue())));
     }

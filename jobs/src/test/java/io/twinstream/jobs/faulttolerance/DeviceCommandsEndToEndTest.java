@@ -16,6 +16,7 @@ import io.twinstream.jobs.io.TopicReader;
 import io.twinstream.jobs.testing.Probes;
 import io.twinstream.kafka.EmbeddedKafka;
 import io.twinstream.schemas.Alert;
+import io.twinstream.schemas.AlertAction;
 import io.twinstream.schemas.Alert.AlertKind;
 import io.twinstream.schemas.Alert.AlertState;
 import io.twinstream.schemas.AssetModels;
@@ -50,7 +51,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code telemetry.acks} and in their readings. Four pumps, one per behaviour: the one that obeys ends APPLIED and in
  * agreement; the one that ignores its command ends EXPIRED with a COMMAND_EXPIRED alert; the one that fails it ends
  * FAILED with a COMMAND_FAILED alert; the one that applies it and then wanders off raises DESIRED_STATE_DRIFT and
- * resolves it when it comes back. Bad control records are dead letters with their reasons.
+ * resolves it when it comes back. An SRE acknowledges an alert (a second acknowledgement milliseconds later is refused)
+ * and silences a pump for maintenance. Bad control records are dead letters with their reasons.
  */
 class DeviceCommandsEndToEndTest {
 
@@ -136,6 +138,27 @@ class DeviceCommandsEndToEndTest {
                 await(ignores + " shows its command EXPIRED", () -> latest(ignores, s -> s.commands() != null
                         && s.commands().stream().anyMatch(x -> x.state() == CommandStatus.State.EXPIRED)));
 
+                // an SRE acknowledges it; a second acknowledgement two milliseconds later is refused
+                long t = System.currentTimeMillis();
+                for (String who : List.of("alice", "bob")) {
+                    producer.send(new ProducerRecord<>(c.get(Key.TOPIC_ALERT_ACTIONS), ignores, Json.MAPPER
+                            .writeValueAsString(new AlertAction(1, ignores, expired.alertId(), AlertAction.Action.ACK,
+                                    who, t, "on it", null, null)))).get();
+                    t += 2;
+                }
+                Alert acked = await(expired.alertId() + " acknowledged", () -> alerts().stream()
+                        .filter(a -> a.alertId().equals(expired.alertId()) && Boolean.TRUE.equals(a.acknowledged()))
+                        .findFirst().orElse(null));
+                assertThat(acked.state()).isEqualTo(AlertState.UPDATED);
+                assertThat(acked.acknowledgedBy()).isEqualTo("alice");
+                assertThat(acked.note()).isEqualTo("on it");
+                await("the second acknowledgement refused", () -> deadLetters().stream().anyMatch(
+                        d -> d.reasonCode() == RejectReason.INVALID_ALERT_ACTION
+                                && d.reason().contains("already acknowledged by alice")));
+                assertThat(alerts()).filteredOn(a -> a.alertId().equals(expired.alertId()))
+                        .filteredOn(a -> Boolean.TRUE.equals(a.acknowledged())).extracting(Alert::acknowledgedBy)
+                        .containsOnly("alice");
+
                 String fails = generator.assetId(2);
                 Alert failed = await("COMMAND_FAILED of " + fails, () -> alert(fails, AlertKind.COMMAND_FAILED,
                         AlertState.OPENED));
@@ -169,6 +192,14 @@ class DeviceCommandsEndToEndTest {
                 assertThat(dead).filteredOn(d -> d.reasonCode() == RejectReason.INVALID_DESIRED_STATE)
                         .singleElement().satisfies(d -> assertThat(d.reason()).contains("speed_rpm"));
                 assertThat(listener.failure()).isNull();
+
+                // a maintenance window on the obeying pump: its snapshots show the silence
+                producer.send(new ProducerRecord<>(c.get(Key.TOPIC_ALERT_ACTIONS), obeys, Json.MAPPER.writeValueAsString(
+                        new AlertAction(1, obeys, null, AlertAction.Action.SILENCE, "ops", System.currentTimeMillis(),
+                                "pump overhaul", null, 600_000L)))).get();
+                TwinSnapshot silenced = await(obeys + " silenced", () -> latest(obeys, s -> s.silence() != null));
+                assertThat(silenced.silence().by()).isEqualTo("ops");
+                assertThat(silenced.silence().note()).isEqualTo("pump overhaul");
             } finally {
                 generator.stop();
                 run.join(10_000);
