@@ -29,6 +29,13 @@ CREATE TABLE twins (
   modelInferred     BOOLEAN,       -- TRUE where the sensors were learned (models.unknown-type=infer)
   registry          ROW<displayName STRING, parentId STRING, latitude DOUBLE, longitude DOUBLE,
                       tags ARRAY<STRING>, commissionedOn STRING>,  -- NULL if unregistered
+  -- per settable property: desired and reported side by side (NULL for a model without settable properties)
+  properties        MAP<STRING, ROW<desired DOUBLE, reported DOUBLE, reportedAt BIGINT, inAgreement BOOLEAN,
+                      disagreeingSince BIGINT>>,
+  -- commands pending, and those ended since the previous snapshot (SENT, ACKED, APPLIED, FAILED, EXPIRED, SUPERSEDED)
+  commands          ARRAY<ROW<commandId STRING, property STRING, `value` DOUBLE, state STRING, issuedAt BIGINT,
+                      expiresAt BIGINT, updatedAt BIGINT, detail STRING>>,
+  silence           ROW<`until` BIGINT, `by` STRING, note STRING>,  -- the asset's alert silence while it lasts
   lastSeenAt AS TO_TIMESTAMP_LTZ(lastSeen, 3),
   displayName AS registry.displayName,
   parentId AS registry.parentId,
@@ -49,7 +56,7 @@ CREATE TABLE alert_events (
   assetId       STRING,
   assetType     STRING,
   siteId        STRING,
-  kind          STRING,            -- ANOMALY or OFFLINE
+  kind          STRING,            -- ANOMALY, OFFLINE, DESIRED_STATE_DRIFT, COMMAND_EXPIRED or COMMAND_FAILED
   state         STRING,            -- OPENED, UPDATED or RESOLVED
   severity      STRING,            -- WARNING or CRITICAL
   sensor        STRING,
@@ -63,7 +70,12 @@ CREATE TABLE alert_events (
   resolvedAt    BIGINT,            -- NULL while open
   currentValues MAP<STRING, DOUBLE>,
   registry      ROW<displayName STRING, parentId STRING, latitude DOUBLE, longitude DOUBLE,
-                      tags ARRAY<STRING>, commissionedOn STRING>
+                      tags ARRAY<STRING>, commissionedOn STRING>,
+  acknowledged   BOOLEAN,          -- NULL or FALSE until an operator acknowledges it (bin/twinstream alerts ack)
+  acknowledgedBy STRING,
+  acknowledgedAt BIGINT,           -- epoch ms
+  assignee       STRING,
+  note           STRING            -- the latest note or comment
 ) WITH (
   'connector' = 'kafka',
   'topic' = '${topics.alerts}',

@@ -24,7 +24,8 @@ import org.apache.flink.table.api.TableEnvironment;
  */
 public final class SqlQuery {
     public static final List<String> EXAMPLES = List.of("fleet-health-by-site", "top-anomalous-assets",
-            "open-alerts-by-severity", "mean-time-to-resolve", "predicted-failures", "assets-by-site-and-parent");
+            "open-alerts-by-severity", "mean-time-to-resolve", "predicted-failures", "assets-by-site-and-parent",
+            "unacknowledged-critical-alerts");
     private static final Pattern SORT_LINE = Pattern.compile("(?m)^--\\s*sort:\\s*(.+)$");
 
     private SqlQuery() {}

@@ -125,6 +125,48 @@ class SqlQueryTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    /**
+     * Every open critical alert is older than 15 minutes (the fleet's event times are in the past) and unacknowledged:
+     * the query lists each. Then one is acknowledged as the job does after {@code bin/twinstream alerts ack} (an UPDATED
+     * event of the incident, acknowledged), and the query no longer lists it.
+     */
+    @Test
+    void unacknowledgedCriticalAlertsOlderThanFifteenMinutes() throws Exception {
+        List<String> critical = alerts.values().stream().filter(a -> a.state() != Alert.AlertState.RESOLVED
+                && a.severity() == Alert.Severity.CRITICAL).map(Alert::alertId).sorted().toList();
+        assertThat(critical).as("the fleet has an open critical alert").isNotEmpty();
+        QueryResult before = example("unacknowledged-critical-alerts");
+        assertThat(before.rows().stream().map(row -> row.getField(before.index("alertId"))).toList())
+                .containsExactlyInAnyOrderElementsOf(critical);
+
+        Alert open = alerts.get(critical.get(0));
+        Alert acked = open.annotated(Alert.AlertState.UPDATED, open.updatedAt(), "acknowledged", true, "alice",
+                open.updatedAt(), "bob", "on it");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(config.kafkaProperties(),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.get(
+                    io.twinstream.jobs.config.PipelineConfig.Key.TOPIC_ALERTS), acked.alertId(),
+                    io.twinstream.schemas.Json.MAPPER.writeValueAsString(acked))).get();
+        }
+        QueryResult after = example("unacknowledged-critical-alerts");
+        assertThat(after.rows().stream().map(row -> row.getField(after.index("alertId"))).toList())
+                .containsExactlyInAnyOrderElementsOf(critical.subList(1, critical.size()));
+        // and the acknowledgement reads back in the alert tables' new columns
+        QueryResult back = SqlQuery.run(config, "SELECT acknowledged, acknowledgedBy, assignee, note FROM alerts "
+                + "WHERE alertId = '" + acked.alertId() + "'");
+        assertThat(back.rows()).singleElement().satisfies(row -> {
+            assertThat(row.getField(0)).isEqualTo(true);
+            assertThat(row.getField(1)).isEqualTo("alice");
+            assertThat(row.getField(2)).isEqualTo("bob");
+            assertThat(row.getField(3)).isEqualTo("on it");
+        });
+        QueryResult twinColumns = SqlQuery.run(config, "SELECT COUNT(*) FROM twins WHERE properties IS NULL "
+                + "AND commands IS NULL AND silence IS NULL");
+        assertThat(((Number) twinColumns.rows().get(0).getField(0)).longValue())
+                .as("no desired state, command or silence in this run").isEqualTo(twins.size());
+    }
+
     @Test
     void meanTimeToResolvePerAssetType() throws Exception {
         QueryResult r = example("mean-time-to-resolve");
