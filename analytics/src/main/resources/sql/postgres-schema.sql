@@ -28,13 +28,17 @@ ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS parent_id TEXT;
 ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS latitude DOUBLE PRECISION;
 ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS longitude DOUBLE PRECISION;
 ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS tags JSONB;
+-- added with two-way twins: desired and reported settable properties, commands, the asset's alert silence
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS properties JSONB;      -- {property: {desired, reported, inAgreement, ...}}
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS commands JSONB;        -- [{commandId, property, value, state, ...}]
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS silenced_until TIMESTAMP;
 
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id       TEXT PRIMARY KEY,
     asset_id       TEXT NOT NULL,
     asset_type     TEXT NOT NULL,
     site_id        TEXT NOT NULL,
-    kind           TEXT NOT NULL,                -- ANOMALY or OFFLINE
+    kind           TEXT NOT NULL,                -- ANOMALY, OFFLINE, DESIRED_STATE_DRIFT, COMMAND_EXPIRED, COMMAND_FAILED
     state          TEXT NOT NULL,                -- OPENED, UPDATED or RESOLVED (the latest event)
     severity       TEXT NOT NULL,                -- WARNING or CRITICAL
     sensor         TEXT,
@@ -52,3 +56,12 @@ CREATE INDEX IF NOT EXISTS alerts_asset ON alerts (asset_id);
 ALTER TABLE alerts ADD COLUMN IF NOT EXISTS display_name TEXT;
 ALTER TABLE alerts ADD COLUMN IF NOT EXISTS parent_id TEXT;
 CREATE INDEX IF NOT EXISTS alerts_open ON alerts (severity) WHERE state <> 'RESOLVED';
+-- added with operator actions (bin/twinstream alerts ack|assign|comment)
+ALTER TABLE alerts ADD COLUMN IF NOT EXISTS acknowledged BOOLEAN;
+ALTER TABLE alerts ADD COLUMN IF NOT EXISTS acknowledged_by TEXT;
+ALTER TABLE alerts ADD COLUMN IF NOT EXISTS acknowledged_at TIMESTAMP;
+ALTER TABLE alerts ADD COLUMN IF NOT EXISTS assignee TEXT;
+ALTER TABLE alerts ADD COLUMN IF NOT EXISTS note TEXT;
+-- e.g. unacknowledged critical alerts open for more than 15 minutes:
+--   SELECT alert_id, asset_id, started_at FROM alerts WHERE state <> 'RESOLVED' AND severity = 'CRITICAL'
+--     AND acknowledged IS NOT TRUE AND started_at < now() AT TIME ZONE 'UTC' - interval '15 minutes' ORDER BY started_at;

@@ -9,6 +9,7 @@ CREATE TABLE pg_twin_snapshots (
   duplicates_dropped BIGINT, out_of_range_sensors INT, health DOUBLE, open_alerts INT,
   snapshot_time TIMESTAMP(3), reason STRING, sensors STRING, maintenance STRING,
   model_version INT, display_name STRING, parent_id STRING, latitude DOUBLE, longitude DOUBLE, tags STRING,
+  properties STRING, commands STRING, silenced_until TIMESTAMP(3),
   PRIMARY KEY (asset_id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -26,6 +27,7 @@ CREATE TABLE pg_alerts (
   severity STRING, sensor STRING, detector STRING, score DOUBLE, observed DOUBLE, expected DOUBLE,
   reason STRING, started_at TIMESTAMP(3), updated_at TIMESTAMP(3), resolved_at TIMESTAMP(3),
   current_values STRING, display_name STRING, parent_id STRING,
+  acknowledged BOOLEAN, acknowledged_by STRING, acknowledged_at TIMESTAMP(3), assignee STRING, note STRING,
   PRIMARY KEY (alert_id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -45,12 +47,14 @@ SELECT assetId, assetType, siteId, status,
        CAST(TO_TIMESTAMP_LTZ(snapshotTime, 3) AS TIMESTAMP(3)), reason,
        JSON_STRING(sensors), JSON_STRING(maintenance),
        modelVersion, registry.displayName, registry.parentId, registry.latitude, registry.longitude,
-       JSON_STRING(registry.tags)
+       JSON_STRING(registry.tags), JSON_STRING(properties), JSON_STRING(commands),
+       CAST(TO_TIMESTAMP_LTZ(silence.`until`, 3) AS TIMESTAMP(3))
 FROM twins;
 
 INSERT INTO pg_alerts
 SELECT alertId, assetId, assetType, siteId, kind, state, severity, sensor, detector, score, observed, expected,
        reason, CAST(TO_TIMESTAMP_LTZ(startedAt, 3) AS TIMESTAMP(3)), CAST(TO_TIMESTAMP_LTZ(updatedAt, 3) AS TIMESTAMP(3)),
        CAST(TO_TIMESTAMP_LTZ(resolvedAt, 3) AS TIMESTAMP(3)), JSON_STRING(currentValues),
-       registry.displayName, registry.parentId
+       registry.displayName, registry.parentId, acknowledged, acknowledgedBy,
+       CAST(TO_TIMESTAMP_LTZ(acknowledgedAt, 3) AS TIMESTAMP(3)), assignee, note
 FROM alerts;

@@ -62,6 +62,7 @@ class PostgresSinkTest {
             cluster.startTaskManager();
             cluster.startTaskManager();
             twinPipeline.getJobExecutionResult().get(3, java.util.concurrent.TimeUnit.MINUTES);
+            twoWayRecords(pipeline);
 
             Map<String, TwinSnapshot> twins = TwinOutputs.twins(pipeline);
             Map<String, Alert> alerts = TwinOutputs.alerts(pipeline);
@@ -120,6 +121,31 @@ class PostgresSinkTest {
         throw new AssertionError("no rows reached PostgreSQL in time");
     }
 
+    /**
+     * What a run with desired states and operators adds, written as the pipeline writes it: one twin's snapshot with a
+     * settable property, a pending command and a silence; one alert acknowledged, assigned and annotated.
+     */
+    static void twoWayRecords(PipelineConfig pipeline) throws Exception {
+        TwinSnapshot t = TwinOutputs.twins(pipeline).values().iterator().next();
+        TwinSnapshot controlled = t.withControl(t.openAlerts(), Map.of("target_flow_m3h",
+                new io.twinstream.schemas.PropertyState(250.0, 180.0, t.lastSeen(), false, t.lastSeen() - 1_000)),
+                java.util.List.of(new io.twinstream.schemas.CommandStatus("c-1", "target_flow_m3h", 250.0,
+                        io.twinstream.schemas.CommandStatus.State.ACKED, t.lastSeen() - 1_000, t.lastSeen() + 60_000,
+                        t.lastSeen() - 500, null)),
+                new TwinSnapshot.Silence(t.lastSeen() + 3_600_000, "ops", "maintenance"));
+        Alert a = TwinOutputs.alerts(pipeline).values().iterator().next();
+        Alert acked = a.annotated(Alert.AlertState.UPDATED, a.updatedAt(), "acknowledged", true, "alice",
+                a.updatedAt(), "bob", "on it");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(pipeline.kafkaProperties(),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(pipeline.get(Key.TOPIC_SNAPSHOTS),
+                    controlled.assetId(), Json.MAPPER.writeValueAsString(controlled))).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(pipeline.get(Key.TOPIC_ALERTS),
+                    acked.alertId(), Json.MAPPER.writeValueAsString(acked))).get();
+        }
+    }
+
     // One comparable line per row, from the database and from the topic alike; JSON compared as trees.
 
     static String twinRow(ResultSet rs) throws SQLException {
@@ -130,7 +156,9 @@ class PostgresSinkTest {
                 millis(rs.getTimestamp("snapshot_time")), rs.getString("reason"),
                 tree(rs.getString("sensors")), tree(rs.getString("maintenance")),
                 String.valueOf(rs.getObject("model_version")), rs.getString("display_name"), rs.getString("parent_id"),
-                String.valueOf(rs.getObject("latitude")), rs.getString("tags") == null ? "null" : tree(rs.getString("tags")));
+                String.valueOf(rs.getObject("latitude")), rs.getString("tags") == null ? "null" : tree(rs.getString("tags")),
+                tree(rs.getString("properties")), tree(rs.getString("commands")),
+                millis(rs.getTimestamp("silenced_until")));
     }
 
     static String twinRow(TwinSnapshot t) {
@@ -142,7 +170,10 @@ class PostgresSinkTest {
                 String.valueOf(t.modelVersion()), t.registry() == null ? null : t.registry().displayName(),
                 t.registry() == null ? null : t.registry().parentId(),
                 String.valueOf(t.registry() == null ? null : t.registry().latitude()),
-                t.registry() == null ? "null" : tree(Json.MAPPER.valueToTree(t.registry().tags())));
+                t.registry() == null ? "null" : tree(Json.MAPPER.valueToTree(t.registry().tags())),
+                t.properties() == null ? "null" : tree(Json.MAPPER.valueToTree(t.properties())),
+                t.commands() == null ? "null" : tree(Json.MAPPER.valueToTree(t.commands())),
+                String.valueOf(t.silence() == null ? null : t.silence().until()));
     }
 
     static String alertRow(ResultSet rs) throws SQLException {
@@ -151,7 +182,9 @@ class PostgresSinkTest {
                 rs.getString("detector"), String.valueOf(rs.getDouble("score")), String.valueOf(rs.getDouble("observed")),
                 String.valueOf(rs.getDouble("expected")), rs.getString("reason"), millis(rs.getTimestamp("started_at")),
                 millis(rs.getTimestamp("updated_at")), millis(rs.getTimestamp("resolved_at")),
-                tree(rs.getString("current_values")), rs.getString("display_name"), rs.getString("parent_id"));
+                tree(rs.getString("current_values")), rs.getString("display_name"), rs.getString("parent_id"),
+                String.valueOf(rs.getObject("acknowledged")), rs.getString("acknowledged_by"),
+                millis(rs.getTimestamp("acknowledged_at")), rs.getString("assignee"), rs.getString("note"));
     }
 
     static String alertRow(Alert a) {
@@ -160,7 +193,8 @@ class PostgresSinkTest {
                 String.valueOf(a.score()), String.valueOf(a.observed()), String.valueOf(a.expected()), a.reason(),
                 String.valueOf(a.startedAt()), String.valueOf(a.updatedAt()), String.valueOf(a.resolvedAt()),
                 tree(Json.MAPPER.valueToTree(a.currentValues())), a.registry() == null ? null : a.registry().displayName(),
-                a.registry() == null ? null : a.registry().parentId());
+                a.registry() == null ? null : a.registry().parentId(), String.valueOf(a.acknowledged()),
+                a.acknowledgedBy(), String.valueOf(a.acknowledgedAt()), a.assignee(), a.note());
     }
 
     /** Timestamps are written as UTC wall-clock times (table.local-time-zone = UTC); read them back the same way. */
