@@ -3,6 +3,8 @@ package io.twinstream.launcher;
 import io.twinstream.generator.FleetGenerator;
 import io.twinstream.generator.GeneratorConfig;
 import io.twinstream.generator.SensorGeneratorCli;
+import io.twinstream.generator.devices.CommandListener;
+import io.twinstream.generator.devices.SimulatedDevices;
 import io.twinstream.generator.sink.KafkaRecordSink;
 import io.twinstream.jobs.TwinPipeline;
 import io.twinstream.jobs.TwinPipelineJob;
@@ -51,8 +53,14 @@ public final class EmbeddedPipeline implements AutoCloseable {
             "assets", "200", "rate", "realtime", "faults-per-asset-hour", "2", "fault-warmup", "1m",
             "transport-faults", "0.002");
 
+    /** Wall-clock time between two desired-state changes the demo's operator makes. */
+    static final Duration DEMO_DESIRED_EVERY = Duration.ofSeconds(20);
+
     private final EmbeddedKafka kafka;
     private PipelineConfig config;
+    private SimulatedDevices devices;
+    private CommandListener commandListener;
+    private Thread operator;
     private FleetGenerator generator;
     private Thread generatorThread;
     private JobClient job;
@@ -116,7 +124,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
         generator = new FleetGenerator(generatorConfig, models);
         Map<String, Object> producer = new HashMap<>();
         config.kafkaProperties().forEach((k, v) -> producer.put(k.toString(), v));
-        KafkaRecordSink sink = new KafkaRecordSink(producer, config.get(Key.TOPIC_TELEMETRY), null);
+        KafkaRecordSink sink = new KafkaRecordSink(producer, config.get(Key.TOPIC_TELEMETRY), null)
+                .withAcks(config.get(Key.TOPIC_ACKS));
+        // the far end of the command loop: most devices obey, a few ignore, fail or drift away (labelled per asset)
+        devices = new SimulatedDevices(SimulatedDevices.drawn(generatorConfig.seed(), 0.1, 0.05, 0.1),
+                SimulatedDevices.Settings.defaults());
+        generator.withDevices(devices);
         generatorThread = new Thread(() -> {
             try (sink) {
                 generator.run(sink);
@@ -134,6 +147,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         TwinPipeline.build(env, config, models, new KafkaPipelineIo(config, models));
         job = env.executeAsync(TwinPipelineJob.NAME);
+
+        commandListener = new CommandListener(producer, config.get(Key.TOPIC_COMMANDS), devices);
+        operator = new Thread(this::operate, "demo-operator");
+        operator.setDaemon(true);
+        operator.start();
 
         viewConsumer = viewConsumer(config.kafkaProperties());
         viewConsumer.subscribe(List.of(config.get(Key.TOPIC_SNAPSHOTS), config.get(Key.TOPIC_DEAD_LETTER),
@@ -189,6 +207,44 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * The demo's operator: every {@link #DEMO_DESIRED_EVERY}, a new desired value for the next asset whose model has a
+     * settable property, at the fleet's current event time, so commands, their acknowledgements, expiries and drifts
+     * show in the live view.
+     */
+    private void operate() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        int next = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(DEMO_DESIRED_EVERY.toMillis());
+                for (int tried = 0; tried < generator.size(); tried++, next = (next + 1) % generator.size()) {
+                    io.twinstream.schemas.AssetModel model = generator.model(next);
+                    if (!model.settable().isEmpty() && generator.stats().simulatedTime() > 0) {
+                        io.twinstream.schemas.SettableProperty p = model.settable().get(0);
+                        double value = Math.round(p.min() + (p.max() - p.min()) * (0.2 + 0.6 * random.nextDouble()));
+                        String asset = generator.assetId(next);
+                        DefinitionsCommand.publish(config, config.get(Key.TOPIC_DESIRED), Map.of(asset,
+                                io.twinstream.schemas.Json.MAPPER.writeValueAsString(new io.twinstream.schemas.DesiredState(
+                                        1, asset, Map.of(p.name(), value), generator.stats().simulatedTime(),
+                                        "demo-operator"))));
+                        next = (next + 1) % generator.size();
+                        break;
+                    }
+                }
+            }
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            generatorFailure = e;
+        }
+    }
+
+    /** The simulated devices: how many commands reached them and how many they applied. */
+    public SimulatedDevices devices() {
+        return devices;
+    }
+
     private static String[] toArgs(Map<String, String> settings) {
         return settings.entrySet().stream().flatMap(e -> java.util.stream.Stream.of("--" + e.getKey(), e.getValue()))
                 .toArray(String[]::new);
@@ -214,11 +270,20 @@ public final class EmbeddedPipeline implements AutoCloseable {
         String broker = kafka != null ? "embedded Kafka " + kafka.bootstrapServers() : "Kafka " + config.get(Key.BOOTSTRAP_SERVERS);
         String failure = generatorFailure == null ? "" : "generator FAILED: " + generatorFailure + "\n";
         return "twinstream — " + broker + " — Flink web UI " + webUrl() + " — Ctrl-C to stop\n"
-                + generator.stats().progressLine() + "\n" + failure;
+                + generator.stats().progressLine() + "\n" + "commands: " + devices.received() + " reached the devices, "
+                + devices.applied() + " applied (a desired value every " + DEMO_DESIRED_EVERY.toSeconds() + " s; "
+                + "bin/twinstream desired set ASSET PROPERTY=VALUE)\n" + failure;
     }
 
     @Override
     public void close() throws Exception {
+        if (operator != null) {
+            operator.interrupt();
+            operator.join(10_000);
+        }
+        if (commandListener != null) {
+            commandListener.close();
+        }
         if (generator != null) {
             generator.stop();
             generatorThread.join(10_000);

@@ -40,6 +40,12 @@ class EmbeddedPipelineTest {
             assertThat(pipeline.view().deadLetterCount()).isPositive();
             assertThat(pipeline.view().alertsOpened()).isPositive();
             assertThat(pipeline.view().statusCounts().get(AssetStatus.ONLINE)).isGreaterThanOrEqualTo(20L);
+            // the demo's operator sets a desired value every 20 s: its command reaches the simulated devices
+            long commandDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (pipeline.devices().received() == 0 && System.nanoTime() < commandDeadline) {
+                Thread.sleep(500);
+            }
+            assertThat(pipeline.devices().received()).as("commands read from the commands topic").isPositive();
             String frame = pipeline.view().render(pipeline.header());
             assertThat(frame).contains("twins: 24", "Flink web UI http://localhost:" + port, "latest snapshots",
                     "open alerts:");

@@ -98,6 +98,16 @@ public final class FleetGenerator {
         stopped = true;
     }
 
+    /** How many assets the fleet has. */
+    public int size() {
+        return fleet.size();
+    }
+
+    /** The model of asset number {@code index}. */
+    public AssetModel model(int index) {
+        return fleet.get(index).model;
+    }
+
     /** The id the generator gives asset number {@code index}. */
     public String assetId(int index) {
         return fleet.get(index).id;

@@ -64,6 +64,18 @@ public final class SimulatedDevices {
         this.settings = settings;
     }
 
+    /**
+     * Behaviours drawn per asset from {@code seed}: shares of the fleet that ignore, fail or drift; the rest obey. The
+     * same asset id always draws the same behaviour.
+     */
+    public static Function<String, Behaviour> drawn(long seed, double ignoreShare, double failShare, double driftShare) {
+        return assetId -> {
+            double u = new java.util.SplittableRandom(seed * 31 + assetId.hashCode()).nextDouble();
+            return u < ignoreShare ? Behaviour.IGNORES : u < ignoreShare + failShare ? Behaviour.FAILS
+                    : u < ignoreShare + failShare + driftShare ? Behaviour.DRIFTS : Behaviour.OBEYS;
+        };
+    }
+
     /** A command for one of the devices, from any thread. */
     public void deliver(Command c) {
         inbox.add(c);
