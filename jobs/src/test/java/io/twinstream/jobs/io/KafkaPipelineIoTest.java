@@ -51,7 +51,10 @@ class KafkaPipelineIoTest {
         }
     }
 
-    /** The pipeline as built: each sink's producer lingers as its output needs (the bulk ones long, alerts briefly). */
+    /**
+     * The pipeline as built: each sink's producer lingers as its output needs (the bulk ones long; alerts, dead letters
+     * and commands briefly).
+     */
     @Test
     void thePipelinesSinksLingerByWhatTheyWrite() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -68,6 +71,7 @@ class KafkaPipelineIoTest {
             }
         }
         assertThat(lingerBySink).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                "alert-sink", "10", "dead-letter-sink", "10", "score-sink", "100", "snapshot-sink", "100")));
+                "alert-sink", "10", "command-sink", "10", "dead-letter-sink", "10", "score-sink", "100",
+                "snapshot-sink", "100")));
     }
 }
