@@ -47,8 +47,8 @@ class SqlScriptsTest {
                 .contains("'scan.bounded.mode' = 'unbounded'");
         assertThat(SqlScripts.statements("postgres-sink.sql", SqlScripts.values(c, false)))
                 .filteredOn(s -> s.startsWith("INSERT INTO")).hasSize(2);
-        assertThat(SqlScripts.statements("postgres-schema.sql", Map.of())).hasSize(13)
-                .filteredOn(s -> s.startsWith("ALTER TABLE")).hasSize(8);
+        assertThat(SqlScripts.statements("postgres-schema.sql", Map.of())).hasSize(21)
+                .filteredOn(s -> s.startsWith("ALTER TABLE")).hasSize(16);
         PipelineConfig quote = c.with(Key.POSTGRES_PASSWORD, "it's");
         assertThat(SqlScripts.statements("postgres-sink.sql", SqlScripts.values(quote, false)).get(0))
                 .contains("'password' = 'it''s'");
