@@ -33,7 +33,7 @@ CREATE TABLE twins (
   properties        MAP<STRING, ROW<desired DOUBLE, reported DOUBLE, reportedAt BIGINT, inAgreement BOOLEAN,
                       disagreeingSince BIGINT>>,
   -- commands pending, and those ended since the previous snapshot (SENT, ACKED, APPLIED, FAILED, EXPIRED, SUPERSEDED)
-  commands          ARRAY<ROW<commandId STRING, property STRING, `value` DOUBLE, state STRING, issuedAt BIGINT,
+  commands          ARRAY<ROW<commandId STRING, name STRING, property STRING, `value` DOUBLE, state STRING, issuedAt BIGINT,
                       expiresAt BIGINT, updatedAt BIGINT, detail STRING>>,
   silence           ROW<`until` BIGINT, `by` STRING, note STRING>,  -- the asset's alert silence while it lasts
   lastSeenAt AS TO_TIMESTAMP_LTZ(lastSeen, 3),

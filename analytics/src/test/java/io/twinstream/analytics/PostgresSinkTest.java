@@ -129,7 +129,7 @@ class PostgresSinkTest {
         TwinSnapshot t = TwinOutputs.twins(pipeline).values().iterator().next();
         TwinSnapshot controlled = t.withControl(t.openAlerts(), Map.of("target_flow_m3h",
                 new io.twinstream.schemas.PropertyState(250.0, 180.0, t.lastSeen(), false, t.lastSeen() - 1_000)),
-                java.util.List.of(new io.twinstream.schemas.CommandStatus("c-1", "target_flow_m3h", 250.0,
+                java.util.List.of(new io.twinstream.schemas.CommandStatus("c-1", "set", "target_flow_m3h", 250.0,
                         io.twinstream.schemas.CommandStatus.State.ACKED, t.lastSeen() - 1_000, t.lastSeen() + 60_000,
                         t.lastSeen() - 500, null)),
                 new TwinSnapshot.Silence(t.lastSeen() + 3_600_000, "ops", "maintenance"));

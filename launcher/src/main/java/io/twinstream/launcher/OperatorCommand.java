@@ -6,6 +6,7 @@ import io.twinstream.jobs.io.TopicReader;
 import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.AlertAction;
 import io.twinstream.schemas.AlertAction.Action;
+import io.twinstream.schemas.CommandRequest;
 import io.twinstream.schemas.ControlRecords;
 import io.twinstream.schemas.DesiredState;
 import io.twinstream.schemas.Json;
@@ -21,9 +22,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * {@code bin/twinstream alerts ack|unack|assign|comment|silence|unsilence} and {@code bin/twinstream desired
- * set|clear}: an SRE's actions on alerts and an operator's desired state, written to the topics the running job reads
- * ({@code twin.alert-actions}, {@code twin.desired}; key = assetId). Each record is checked against its schema before
+ * {@code bin/twinstream alerts ack|unack|assign|comment|silence|unsilence}, {@code bin/twinstream desired
+ * set|clear} and {@code bin/twinstream command send}: an SRE's actions on alerts, an operator's desired state and
+ * explicit commands, written to the topics the running job reads ({@code twin.alert-actions}, {@code twin.desired},
+ * {@code twin.command-requests}; key = assetId). Each record is checked against its schema before
  * it is sent. The job answers on its own topics: an action on an alert that is not open is a dead letter there.
  */
 public final class OperatorCommand {
@@ -35,6 +37,7 @@ public final class OperatorCommand {
                    twinstream alerts unsilence --asset ID|--site ID [--by NAME]
                    twinstream desired set ASSET_ID PROPERTY=VALUE... [--by NAME]
                    twinstream desired clear ASSET_ID
+                   twinstream command send ASSET_ID NAME [--request-id ID] [--ttl 5m] [--by NAME]
               (and any --kafka.bootstrap-servers H:P, --kafka.properties-file F, --topics.* NAME)""";
 
     private OperatorCommand() {}
@@ -122,6 +125,20 @@ public final class OperatorCommand {
                     ControlRecords.parseDesired(json.getBytes(StandardCharsets.UTF_8));
                     send(config, config.get(Key.TOPIC_DESIRED), Map.of(asset, json));
                     System.out.println("desired " + asset + " " + desired + " sent to " + config.get(Key.TOPIC_DESIRED));
+                }
+                case "command send" -> {
+                    if (positional.size() != 2) {
+                        throw new IllegalArgumentException("command send needs ASSET_ID and NAME");
+                    }
+                    Long ttl = options.containsKey("ttl") ? io.twinstream.generator.SensorGeneratorCli.parseDuration(
+                            options.get("ttl")).toMillis() : null;
+                    CommandRequest r = new CommandRequest(SchemaVersions.COMMAND_REQUEST, positional.get(0),
+                            positional.get(1), options.get("request-id"), now, by, ttl);
+                    String json = Json.MAPPER.writeValueAsString(r);
+                    ControlRecords.parseRequest(json.getBytes(StandardCharsets.UTF_8));
+                    send(config, config.get(Key.TOPIC_COMMAND_REQUESTS), Map.of(r.assetId(), json));
+                    System.out.println(r.name() + " requested for " + r.assetId() + " on "
+                            + config.get(Key.TOPIC_COMMAND_REQUESTS));
                 }
                 case "desired clear" -> {
                     String asset = single(positional, "ASSET_ID");

@@ -29,6 +29,7 @@ class OperatorCommandTest {
             kafka.createTopic("twin.alert-actions", 2, Map.of());
             kafka.createTopic("twin.desired", 2, Map.of("cleanup.policy", "compact"));
             kafka.createTopic("twin.snapshots", 2, Map.of("cleanup.policy", "compact"));
+            kafka.createTopic("twin.command-requests", 2, Map.of());
             Properties props = new Properties();
             props.put("bootstrap.servers", servers);
 
@@ -70,6 +71,15 @@ class OperatorCommandTest {
             assertThat(run("desired", "clear", "pump-1")).isZero();
             List<ConsumerRecord<byte[], byte[]>> all = TopicReader.readAll(props, "twin.desired", true);
             assertThat(all.get(all.size() - 1).value()).as("a tombstone").isNull();
+
+            assertThat(run("command", "send", "pump-1", "restart", "--request-id", "r-7", "--ttl", "5m")).isZero();
+            assertThat(read(props, "twin.command-requests", io.twinstream.schemas.CommandRequest.class))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.name()).isEqualTo("restart");
+                        assertThat(r.requestId()).isEqualTo("r-7");
+                        assertThat(r.ttlMs()).isEqualTo(300_000L);
+                    });
+            assertThat(run("command", "send", "pump-1", "set")).as("set is for desired values").isEqualTo(2);
 
             // refused before anything is sent
             assertThat(run("alerts", "assign", "pump-1/ANOMALY/1")).isEqualTo(2); // no --to

@@ -16,23 +16,32 @@ import java.util.stream.Collectors;
  * @param samplingIntervalMs nominal time between two readings of one asset
  * @param sensors            the sensors, each with unit and valid physical range
  * @param settable           properties operators may set ({@code twin.desired}); empty if none
+ * @param commands           names of the explicit commands the asset takes ({@code twin.command-requests}: a
+ *                           {@code restart}, say); empty if none
  */
 public record AssetModel(String type, Integer version, String description, long samplingIntervalMs,
-        List<SensorSpec> sensors, List<SettableProperty> settable) implements java.io.Serializable {
+        List<SensorSpec> sensors, List<SettableProperty> settable, List<String> commands)
+        implements java.io.Serializable {
 
     public AssetModel {
         version = version == null ? 1 : version;
         sensors = List.copyOf(sensors);
         settable = settable == null ? List.of() : List.copyOf(settable);
+        commands = commands == null ? List.of() : List.copyOf(commands);
+    }
+
+    public AssetModel(String type, Integer version, String description, long samplingIntervalMs,
+            List<SensorSpec> sensors, List<SettableProperty> settable) {
+        this(type, version, description, samplingIntervalMs, sensors, settable, null);
     }
 
     public AssetModel(String type, Integer version, String description, long samplingIntervalMs,
             List<SensorSpec> sensors) {
-        this(type, version, description, samplingIntervalMs, sensors, null);
+        this(type, version, description, samplingIntervalMs, sensors, null, null);
     }
 
     public AssetModel(String type, String description, long samplingIntervalMs, List<SensorSpec> sensors) {
-        this(type, 1, description, samplingIntervalMs, sensors, null);
+        this(type, 1, description, samplingIntervalMs, sensors, null, null);
     }
 
     /** The settable property of that name, or null. */

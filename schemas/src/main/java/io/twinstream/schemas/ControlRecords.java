@@ -13,6 +13,7 @@ public final class ControlRecords {
     private static final SchemaCheck DESIRED = new SchemaCheck("desired-state.v1.schema.json");
     private static final SchemaCheck ACK = new SchemaCheck("command-ack.v1.schema.json");
     private static final SchemaCheck ACTION = new SchemaCheck("alert-action.v1.schema.json");
+    private static final SchemaCheck REQUEST = new SchemaCheck("command-request.v1.schema.json");
 
     private ControlRecords() {}
 
@@ -22,6 +23,14 @@ public final class ControlRecords {
 
     public static CommandAck parseAck(byte[] json) {
         return parse(json, ACK, SchemaVersions.COMMAND_ACK, CommandAck.class);
+    }
+
+    public static CommandRequest parseRequest(byte[] json) {
+        CommandRequest r = parse(json, REQUEST, SchemaVersions.COMMAND_REQUEST, CommandRequest.class);
+        if (Command.SET.equals(r.name())) {
+            throw new DefinitionException("'set' is sent for desired values (twin.desired), not requested");
+        }
+        return r;
     }
 
     public static AlertAction parseAction(byte[] json) {

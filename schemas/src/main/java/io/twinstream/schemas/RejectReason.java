@@ -45,5 +45,10 @@ public enum RejectReason {
      * An alert action that breaks its schema, or acts on an alert the asset has not open (unknown, or resolved), or
      * changes nothing (acknowledging an acknowledged alert): the alert's state stays as it is.
      */
-    INVALID_ALERT_ACTION
+    INVALID_ALERT_ACTION,
+    /**
+     * A command request that breaks its schema, names a command the asset's model does not declare, or repeats a
+     * request already made (same id).
+     */
+    INVALID_COMMAND_REQUEST
 }

@@ -16,6 +16,7 @@ public final class SchemaVersions {
     public static final int COMMAND = 1;
     public static final int COMMAND_ACK = 1;
     public static final int ALERT_ACTION = 1;
+    public static final int COMMAND_REQUEST = 1;
 
     private SchemaVersions() {}
 }

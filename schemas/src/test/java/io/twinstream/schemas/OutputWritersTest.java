@@ -93,7 +93,7 @@ class OutputWritersTest {
     private java.util.List<CommandStatus> commands() {
         java.util.List<CommandStatus> l = new java.util.ArrayList<>();
         for (int i = random.nextInt(3); i > 0; i--) {
-            l.add(new CommandStatus(text(), maybe(text()), maybe(number()), pick(CommandStatus.State.values()),
+            l.add(new CommandStatus(text(), text(), maybe(text()), maybe(number()), pick(CommandStatus.State.values()),
                     random.nextLong(), random.nextLong(), random.nextLong(), maybe(text())));
         }
         return l;

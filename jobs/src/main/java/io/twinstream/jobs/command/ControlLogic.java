@@ -8,6 +8,7 @@ import io.twinstream.schemas.Alert.AlertState;
 import io.twinstream.schemas.AssetModel;
 import io.twinstream.schemas.Command;
 import io.twinstream.schemas.CommandAck;
+import io.twinstream.schemas.CommandRequest;
 import io.twinstream.schemas.CommandStatus;
 import io.twinstream.schemas.CommandStatus.State;
 import io.twinstream.schemas.DesiredState;
@@ -36,7 +37,9 @@ import java.util.TreeMap;
  *   <li>a property reported away from its desired value, with no command on its way and no command alert open,
  *       opens DESIRED_STATE_DRIFT once that lasted longer than the property allows; it resolves when they agree.</li>
  * </ul>
- * So one cause pages once: an ignored command is COMMAND_EXPIRED, not also a drift.
+ * So one cause pages once: an ignored command is COMMAND_EXPIRED, not also a drift. Explicit commands of the model
+ * ({@code restart}, ...) are requested one by one ({@link #onRequest}); a device's ACCEPTED applies one, FAILED or no
+ * answer within its time to live alert for the command's name.
  */
 public final class ControlLogic implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -116,6 +119,7 @@ public final class ControlLogic implements Serializable {
             p.disagreeingSince = time;
             Tracked t = new Tracked();
             t.commandId = asset.assetId() + "/" + name + "/" + source;
+            t.name = Command.SET;
             t.property = name;
             t.value = value;
             t.state = State.SENT;
@@ -145,7 +149,7 @@ public final class ControlLogic implements Serializable {
             if (spec.agrees(p.desired, v)) {
                 p.disagreeingSince = Long.MIN_VALUE;
                 for (Tracked cmd : c.commands) {
-                    if (cmd.property.equals(spec.name()) && cmd.state.pending() && spec.agrees(cmd.value, v)) {
+                    if (spec.name().equals(cmd.property) && cmd.state.pending() && spec.agrees(cmd.value, v)) {
                         end(cmd, State.APPLIED, t.timestamp(), null);
                         c.changed = true;
                     }
@@ -174,6 +178,9 @@ public final class ControlLogic implements Serializable {
         if (!cmd.state.pending()) {
             return AckResult.ALREADY_ENDED;
         }
+        if (cmd.property == null) {
+            return explicitAck(asset, c, cmd, ack, out);
+        }
         if (ack.status() == CommandAck.Status.ACCEPTED) {
             if (cmd.state == State.SENT) {
                 cmd.state = State.ACKED;
@@ -191,6 +198,65 @@ public final class ControlLogic implements Serializable {
                     + fmt(cmd.value) + ") failed: " + detail, out);
         }
         return AckResult.APPLIED;
+    }
+
+    /**
+     * Requests an explicit command ({@code restart}, ...) of the asset's model at event time {@code requestedAt}: one
+     * command, whose id comes from the request's id (or its place in the topic). Returns null, or why it is refused.
+     */
+    public String onRequest(AssetRef asset, DeviceControl c, AssetModel model, CommandRequest req, String source,
+            Out out) {
+        if (model == null) {
+            return "the asset's type has no model yet (its commands are declared there)";
+        }
+        if (!model.commands().contains(req.name())) {
+            return model.type() + " (model version " + model.version() + ") declares no command '" + req.name() + "'";
+        }
+        String id = asset.assetId() + "/" + req.name() + "/" + (req.requestId() != null ? req.requestId() : source);
+        for (Tracked t : c.commands) {
+            if (t.commandId.equals(id)) {
+                return "command " + id + " was already requested";
+            }
+        }
+        Tracked t = new Tracked();
+        t.commandId = id;
+        t.name = req.name();
+        t.state = State.SENT;
+        t.issuedAt = req.requestedAt();
+        t.expiresAt = req.requestedAt() + (req.ttlMs() != null ? req.ttlMs() : settings.commandTtlMs());
+        t.updatedAt = req.requestedAt();
+        c.commands.add(t);
+        c.changed = true;
+        out.command(new Command(SchemaVersions.COMMAND, id, asset.assetId(), req.name(), null, null, t.issuedAt,
+                t.expiresAt, req.requestedBy()));
+        return null;
+    }
+
+    /**
+     * An answer to an explicit command: a device acknowledges one once it has carried it out, so ACCEPTED applies it
+     * (and resolves an earlier failure of the same command); REJECTED or FAILED fail it.
+     */
+    private AckResult explicitAck(AssetRef asset, DeviceControl c, Tracked cmd, CommandAck ack, Out out) {
+        Property p = c.explicit.computeIfAbsent(cmd.name, k -> new Property());
+        c.changed = true;
+        if (ack.status() == CommandAck.Status.ACCEPTED) {
+            end(cmd, State.APPLIED, ack.timestamp(), null);
+            resolveAll(asset, p, cmd.name, ack.timestamp(), cmd.name + " carried out (" + cmd.commandId + ")", out);
+            return AckResult.APPLIED;
+        }
+        String detail = "device answered " + ack.status() + (ack.detail() == null ? "" : ": " + ack.detail());
+        end(cmd, State.FAILED, ack.timestamp(), detail);
+        if (p.commandAlertId == null) {
+            open(asset, p, cmd, true, ack.timestamp(), "command " + cmd.commandId + " (" + cmd.name + ") failed: "
+                    + detail, out);
+        }
+        return AckResult.APPLIED;
+    }
+
+    /** The incident state of a command's subject: its property's, or an explicit command's. */
+    private static Property subject(DeviceControl c, Tracked t) {
+        return t.property != null ? c.properties.computeIfAbsent(t.property, k -> new Property())
+                : c.explicit.computeIfAbsent(t.name, k -> new Property());
     }
 
     /** Event time of the next expiry or drift to judge, or Long.MAX_VALUE. */
@@ -219,12 +285,14 @@ public final class ControlLogic implements Serializable {
                 end(t, State.EXPIRED, t.expiresAt, "not applied within " + java.time.Duration.ofMillis(
                         t.expiresAt - t.issuedAt));
                 c.changed = true;
-                Property p = c.properties.computeIfAbsent(t.property, k -> new Property());
+                Property p = subject(c, t);
                 if (p.commandAlertId == null) {
-                    open(asset, p, t, false, t.expiresAt, "command " + t.commandId + " (" + t.property + " = "
-                            + fmt(t.value) + ") expired: the asset reports " + (p.reported == null ? "no value"
-                                    : fmt(p.reported)) + " " + java.time.Duration.ofMillis(t.expiresAt - t.issuedAt)
-                            + " after it was sent", out);
+                    String what = t.property != null ? t.property + " = " + fmt(t.value) : t.name;
+                    String state = t.property != null ? "the asset reports " + (p.reported == null ? "no value"
+                            : fmt(p.reported)) : "no acknowledgement";
+                    open(asset, p, t, false, t.expiresAt, "command " + t.commandId + " (" + what + ") expired: "
+                            + state + " " + java.time.Duration.ofMillis(t.expiresAt - t.issuedAt) + " after it was sent",
+                            out);
                 }
             }
         }
@@ -289,7 +357,7 @@ public final class ControlLogic implements Serializable {
             return false;
         }
         for (Tracked t : c.commands) {
-            if (t.property.equals(name) && t.state.pending()) {
+            if (name.equals(t.property) && t.state.pending()) {
                 return false; // on its way: judged by its expiry
             }
         }
@@ -298,7 +366,7 @@ public final class ControlLogic implements Serializable {
 
     private static void supersede(DeviceControl c, String name, long time, String why) {
         for (Tracked t : c.commands) {
-            if (t.property.equals(name) && t.state.pending()) {
+            if (name.equals(t.property) && t.state.pending()) {
                 end(t, State.SUPERSEDED, time, why);
             }
         }
@@ -314,8 +382,9 @@ public final class ControlLogic implements Serializable {
         AlertKind kind = failed ? AlertKind.COMMAND_FAILED : AlertKind.COMMAND_EXPIRED;
         p.commandAlertFailed = failed;
         p.commandAlertStart = time;
-        p.commandAlertId = asset.assetId() + "/" + kind + "/" + cmd.property + "/" + time;
-        out.alert(alert(asset, p.commandAlertId, kind, AlertState.OPENED, cmd.property, p, time, time, null, reason));
+        String subject = cmd.property != null ? cmd.property : cmd.name;
+        p.commandAlertId = asset.assetId() + "/" + kind + "/" + subject + "/" + time;
+        out.alert(alert(asset, p.commandAlertId, kind, AlertState.OPENED, subject, p, time, time, null, reason));
     }
 
     private void resolveAll(AssetRef asset, Property p, String name, long time, String reason, Out out) {

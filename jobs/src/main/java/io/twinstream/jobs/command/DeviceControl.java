@@ -14,6 +14,8 @@ import java.util.TreeMap;
 public class DeviceControl {
     /** Per settable property, by name. */
     public Map<String, Property> properties = new TreeMap<>();
+    /** Per explicit command name, its open COMMAND_FAILED or COMMAND_EXPIRED incident (the other fields unused). */
+    public Map<String, Property> explicit = new TreeMap<>();
     /** Commands pending, then ended ones until a snapshot has shown them. In the order sent. */
     public List<Tracked> commands = new ArrayList<>();
     /** Something changed that the next snapshot must show at once. */
@@ -47,6 +49,9 @@ public class DeviceControl {
     /** One command as the twin follows it. */
     public static class Tracked {
         public String commandId;
+        /** {@code set}, or an explicit command's name. */
+        public String name;
+        /** The property a {@code set} sets; null for an explicit command. */
         public String property;
         public Double value;
         public CommandStatus.State state;
@@ -58,13 +63,16 @@ public class DeviceControl {
         public Tracked() {}
 
         CommandStatus status() {
-            return new CommandStatus(commandId, property, value, state, issuedAt, expiresAt, updatedAt, detail);
+            return new CommandStatus(commandId, name, property, value, state, issuedAt, expiresAt, updatedAt, detail);
         }
     }
 
     public int openAlerts() {
         int n = 0;
         for (Property p : properties.values()) {
+            n += p.openAlerts();
+        }
+        for (Property p : explicit.values()) {
             n += p.openAlerts();
         }
         return n;

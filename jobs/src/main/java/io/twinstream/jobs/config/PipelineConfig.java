@@ -54,6 +54,8 @@ public final class PipelineConfig implements Serializable {
                 "devices' answers to commands, key = assetId; empty = none (a matching reported value still applies)"),
         TOPIC_ALERT_ACTIONS("topics.alert-actions", "twin.alert-actions",
                 "operators' actions on alerts (acknowledge, assign, comment, silence), key = assetId; empty = none"),
+        TOPIC_COMMAND_REQUESTS("topics.command-requests", "twin.command-requests",
+                "explicit commands operators ask to send (restart, ...), key = assetId; empty = none"),
         COMMAND_TTL("commands.ttl", "2 min",
                 "a command not applied this long after it was sent is EXPIRED and alerts (COMMAND_EXPIRED), unless "
                         + "its property sets commandTtlMs"),

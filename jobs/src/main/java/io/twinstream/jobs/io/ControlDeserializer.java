@@ -13,10 +13,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads the desired-state topic ({@link Ingested.Control#DESIRED}), the acknowledgements topic
- * ({@link Ingested.Control#ACK}) or the alert-actions topic ({@link Ingested.Control#ACTION}): each record is checked
+ * ({@link Ingested.Control#ACK}), the alert-actions topic ({@link Ingested.Control#ACTION}) or the command-requests
+ * topic ({@link Ingested.Control#REQUEST}): each record is checked
  * against its schema and its key must be its assetId; anything else becomes a dead letter
  * ({@link RejectReason#INVALID_DESIRED_STATE}, {@link RejectReason#UNKNOWN_COMMAND},
- * {@link RejectReason#INVALID_ALERT_ACTION}). A tombstone on the desired-state topic clears the asset's desired state;
+ * {@link RejectReason#INVALID_ALERT_ACTION}, {@link RejectReason#INVALID_COMMAND_REQUEST}). A tombstone on the desired-state topic clears the asset's desired state;
  * one on the others means nothing and is a dead letter.
  */
 public final class ControlDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
@@ -36,6 +37,7 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
         return switch (kind) {
             case DESIRED -> RejectReason.INVALID_DESIRED_STATE;
             case ACK -> RejectReason.UNKNOWN_COMMAND;
+            case REQUEST -> RejectReason.INVALID_COMMAND_REQUEST;
             default -> RejectReason.INVALID_ALERT_ACTION;
         };
     }
@@ -63,6 +65,7 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
                 String assetId = switch (kind) {
                     case DESIRED -> ControlRecords.parseDesired(record.value()).assetId();
                     case ACK -> ControlRecords.parseAck(record.value()).assetId();
+                    case REQUEST -> ControlRecords.parseRequest(record.value()).assetId();
                     default -> ControlRecords.parseAction(record.value()).assetId();
                 };
                 if (assetId.equals(key)) {

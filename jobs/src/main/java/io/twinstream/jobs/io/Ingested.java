@@ -15,7 +15,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param registration the control record as checked JSON (kept as text so the keyed stream needs no serializer for its
  *                     lists and maps), "" for a tombstone; null for a reading
  * @param control      which control record: {@link Control#REGISTRY}, {@link Control#DESIRED}, {@link Control#ACK} or
- *                     {@link Control#ACTION} (an operator's action on an alert);
+ *                     {@link Control#ACTION} (an operator's action on an alert) or {@link Control#REQUEST} (an
+ *                     explicit command to send);
  *                     null for a reading or a dead letter
  * @param topic     source topic
  * @param partition source partition
@@ -26,7 +27,7 @@ public record Ingested(Telemetry telemetry, DeadLetter rejected, String topic, i
         String registeredAsset, String registration, Control control) {
 
     /** The kinds of control record that share the readings' keyed input. */
-    public enum Control { REGISTRY, DESIRED, ACK, ACTION }
+    public enum Control { REGISTRY, DESIRED, ACK, ACTION, REQUEST }
 
     public static Ingested valid(Telemetry t, String topic, int partition, long offset) {
         return new Ingested(t, null, topic, partition, offset, null, null, null);

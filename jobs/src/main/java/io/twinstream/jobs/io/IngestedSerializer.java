@@ -35,6 +35,7 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
     private static final int DESIRED = 8;
     private static final int ACK = 16;
     private static final int ACTION = 32;
+    private static final int REQUEST = 64;
 
     /** Strings longer than this (in UTF-8 bytes) are not cached: ids and names are shorter. */
     static final int CACHED_MAX_BYTES = 64;
@@ -83,6 +84,7 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
                     case DESIRED -> DESIRED;
                     case ACK -> ACK;
                     case ACTION -> ACTION;
+                    case REQUEST -> REQUEST;
                 });
         out.writeByte(flags);
         writeString(in.topic(), out);
@@ -158,7 +160,8 @@ public final class IngestedSerializer extends TypeSerializer<Ingested> {
         Ingested.Control control = (flags & REGISTRATION) != 0 ? Ingested.Control.REGISTRY
                 : (flags & DESIRED) != 0 ? Ingested.Control.DESIRED
                 : (flags & ACK) != 0 ? Ingested.Control.ACK
-                : (flags & ACTION) != 0 ? Ingested.Control.ACTION : null;
+                : (flags & ACTION) != 0 ? Ingested.Control.ACTION
+                : (flags & REQUEST) != 0 ? Ingested.Control.REQUEST : null;
         if (control != null) {
             registeredAsset = cachedString(in);
             registration = newString(in);

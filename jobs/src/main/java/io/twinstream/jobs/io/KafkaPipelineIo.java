@@ -63,7 +63,7 @@ public final class KafkaPipelineIo implements PipelineIo {
 
     /**
      * The desired-state topic (whole from its start, like the registry: it is compacted), the acknowledgements topic and
-     * the alert-actions topic, as one stream; null if all three topics are set empty.
+     * the alert-actions and command-requests topics, as one stream; null if all four topics are set empty.
      */
     @Override
     public DataStream<Ingested> deviceControl(StreamExecutionEnvironment env) {
@@ -73,8 +73,10 @@ public final class KafkaPipelineIo implements PipelineIo {
                 new ControlDeserializer(Ingested.Control.ACK));
         DataStream<Ingested> actions = controlSource(env, Key.TOPIC_ALERT_ACTIONS, "alert-actions",
                 new ControlDeserializer(Ingested.Control.ACTION));
+        DataStream<Ingested> requests = controlSource(env, Key.TOPIC_COMMAND_REQUESTS, "command-requests",
+                new ControlDeserializer(Ingested.Control.REQUEST));
         DataStream<Ingested> all = null;
-        for (DataStream<Ingested> s : java.util.Arrays.asList(desired, acks, actions)) {
+        for (DataStream<Ingested> s : java.util.Arrays.asList(desired, acks, actions, requests)) {
             all = s == null ? all : all == null ? s : all.union(s);
         }
         return all;

@@ -42,7 +42,8 @@ public final class Topics {
                         "cleanup.policy", "compact")),
                 new NewTopic(config.get(Key.TOPIC_COMMANDS), partitions, replication),
                 new NewTopic(config.get(Key.TOPIC_ACKS), partitions, replication),
-                new NewTopic(config.get(Key.TOPIC_ALERT_ACTIONS), partitions, replication));
+                new NewTopic(config.get(Key.TOPIC_ALERT_ACTIONS), partitions, replication),
+                new NewTopic(config.get(Key.TOPIC_COMMAND_REQUESTS), partitions, replication));
     }
 
     /** Creates whichever of the pipeline's topics do not exist yet. */

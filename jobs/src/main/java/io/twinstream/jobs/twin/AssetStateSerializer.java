@@ -365,9 +365,17 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 time(p.commandAlertStart);
                 out.writeBoolean(p.commandAlertFailed);
             }
+            varint(c.explicit.size());
+            for (Map.Entry<String, DeviceControl.Property> e : c.explicit.entrySet()) {
+                string(e.getKey());
+                string(e.getValue().commandAlertId);
+                time(e.getValue().commandAlertStart);
+                out.writeBoolean(e.getValue().commandAlertFailed);
+            }
             varint(c.commands.size());
             for (DeviceControl.Tracked t : c.commands) {
                 string(t.commandId);
+                string(t.name);
                 string(t.property);
                 boxedDouble(t.value);
                 enumValue(t.state);
@@ -890,10 +898,20 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 p.commandAlertFailed = in.readBoolean();
                 c.properties.put(name, p);
             }
+            int explicit = varint();
+            for (int i = 0; i < explicit; i++) {
+                String name = string();
+                DeviceControl.Property p = new DeviceControl.Property();
+                p.commandAlertId = string();
+                p.commandAlertStart = time();
+                p.commandAlertFailed = in.readBoolean();
+                c.explicit.put(name, p);
+            }
             int commands = varint();
             for (int i = 0; i < commands; i++) {
                 DeviceControl.Tracked t = new DeviceControl.Tracked();
                 t.commandId = string();
+                t.name = string();
                 t.property = string();
                 t.value = boxedDouble();
                 t.state = enumValue(CommandStatus.State.values());

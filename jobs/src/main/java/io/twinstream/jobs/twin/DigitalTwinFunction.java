@@ -21,6 +21,7 @@ import io.twinstream.schemas.AssetModel;
 import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Command;
 import io.twinstream.schemas.CommandAck;
+import io.twinstream.schemas.CommandRequest;
 import io.twinstream.schemas.DesiredState;
 import io.twinstream.schemas.Json;
 import io.twinstream.schemas.RejectReason;
@@ -120,6 +121,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private transient Counter acksUnknown;
     private transient Counter acksAfterEnd;
     private transient Counter actionsApplied;
+    private transient Counter requestsRefused;
     private transient Counter actionsRefused;
     private transient Counter alertsHeld;
     /** Assets ONLINE, STALE, OFFLINE, alerts open and critical alerts open on this subtask (gauges). */
@@ -211,6 +213,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         acksUnknown = m.addGroup("reason", RejectReason.UNKNOWN_COMMAND.name()).counter("deadLetters");
         acksAfterEnd = m.counter("acksAfterCommandEnded");
         actionsApplied = m.counter("alertActionsApplied");
+        requestsRefused = m.addGroup("reason", RejectReason.INVALID_COMMAND_REQUEST.name()).counter("deadLetters");
         actionsRefused = m.addGroup("reason", RejectReason.INVALID_ALERT_ACTION.name()).counter("deadLetters");
         alertsHeld = m.counter("alertsHeldBySilence");
         m.gauge("assetsOnline", () -> fleet[0]);
@@ -260,6 +263,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 case DESIRED -> desire(in, ctx, out);
                 case ACK -> acknowledge(in, ctx, out);
                 case ACTION -> act(in, ctx, out);
+                case REQUEST -> request(in, ctx, out);
             }
             return;
         }
@@ -432,6 +436,31 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 state.update(st);
             }
         }
+    }
+
+    /** An explicit command requested for this asset: sent once; one its model does not declare is a dead letter. */
+    private void request(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
+        CommandRequest req = Json.MAPPER.readValue(in.registration(), CommandRequest.class);
+        AssetState st = state.value();
+        AssetModel model = st == null || st.twin.assetType == null || st.twin.modelInferred ? null
+                : models.get(st.twin.assetType);
+        String refused = "the asset has no twin yet";
+        Emitter e = null;
+        if (st != null) {
+            if (st.control == null) {
+                st.control = new DeviceControl();
+            }
+            e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
+            refused = control.onRequest(assetRef(e), st.control, model, req, in.source(), controlOut(e));
+        }
+        if (refused != null) {
+            requestsRefused.inc();
+            ctx.output(DEAD_LETTERS, DeadLetters.ofControl(RejectReason.INVALID_COMMAND_REQUEST, refused, in,
+                    req.requestedAt()));
+            return;
+        }
+        afterControl(e, req.requestedAt());
+        state.update(st);
     }
 
     /** After a control record: a changed twin is shown at once, and the agenda's timer covers the new deadlines. */

@@ -10,6 +10,7 @@ import io.twinstream.schemas.Alert.AlertState;
 import io.twinstream.schemas.AssetModel;
 import io.twinstream.schemas.Command;
 import io.twinstream.schemas.CommandAck;
+import io.twinstream.schemas.CommandRequest;
 import io.twinstream.schemas.CommandStatus;
 import io.twinstream.schemas.CommandStatus.State;
 import io.twinstream.schemas.DesiredState;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class ControlLogicTest {
     static final AssetModel PUMP = new AssetModel("PUMP", 1, "pump", 1_000,
             List.of(new SensorSpec("flow_m3h", "m3/h", 0, 400)),
-            List.of(new SettableProperty("target_flow_m3h", "m3/h", 0, 400, null, 2.0, 30_000L, 60_000L)));
+            List.of(new SettableProperty("target_flow_m3h", "m3/h", 0, 400, null, 2.0, 30_000L, 60_000L)),
+            List.of("restart"));
     static final AssetRef ASSET = new AssetRef("pump-1", "PUMP", "site-a", Map.of("flow_m3h", 100.0));
 
     final ControlLogic logic = new ControlLogic(new ControlSettings(120_000, 60_000));
@@ -182,6 +184,47 @@ class ControlLogicTest {
         assertThat(ControlLogic.problem(null, new DesiredState(1, "pump-1", Map.of(), 0, null))).contains("no model");
         assertThat(ControlLogic.problem(PUMP, new DesiredState(1, "pump-1", Map.of("target_flow_m3h", 90.0), 0,
                 null))).isNull();
+    }
+
+    @Test
+    void anExplicitCommandIsSentOnceAppliedOnItsAcknowledgementAndAlertsWhenItFailsOrExpires() {
+        CommandRequest restart = new CommandRequest(1, "pump-1", "restart", "r-1", 1_000, "ops", 20_000L);
+        assertThat(logic.onRequest(ASSET, control, PUMP, restart, "req-0@1", out)).isNull();
+        assertThat(logic.onRequest(ASSET, control, PUMP, restart, "req-0@2", out)).contains("already requested");
+        assertThat(logic.onRequest(ASSET, control, PUMP, new CommandRequest(1, "pump-1", "selfdestruct", null, 1_000,
+                null, null), "req-0@3", out)).contains("declares no command 'selfdestruct'");
+        assertThat(commands).singleElement().satisfies(c -> {
+            assertThat(c.commandId()).isEqualTo("pump-1/restart/r-1");
+            assertThat(c.name()).isEqualTo("restart");
+            assertThat(c.property()).isNull();
+            assertThat(c.expiresAt()).isEqualTo(21_000);
+        });
+        assertThat(logic.onAck(ASSET, control, new CommandAck(1, "pump-1", "pump-1/restart/r-1",
+                CommandAck.Status.ACCEPTED, 3_000, null), out)).isEqualTo(AckResult.APPLIED);
+        assertThat(states()).containsExactly(State.APPLIED);
+
+        // one that nobody carries out expires and alerts for the command; the next one carried out resolves it
+        logic.onRequest(ASSET, control, PUMP, new CommandRequest(1, "pump-1", "restart", "r-2", 10_000, "ops", null),
+                "req-0@4", out);
+        assertThat(logic.nextDeadline(control, PUMP)).isEqualTo(130_000); // the default TTL
+        logic.advanceTo(ASSET, control, PUMP, 130_000, out);
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.kind()).isEqualTo(AlertKind.COMMAND_EXPIRED);
+            assertThat(a.sensor()).isEqualTo("restart");
+        });
+        logic.onRequest(ASSET, control, PUMP, new CommandRequest(1, "pump-1", "restart", "r-3", 140_000, "ops", null),
+                "req-0@5", out);
+        logic.onAck(ASSET, control, new CommandAck(1, "pump-1", "pump-1/restart/r-3", CommandAck.Status.FAILED,
+                141_000, "busy"), out);
+        assertThat(alerts).hasSize(1); // still the one incident for restart
+        logic.onRequest(ASSET, control, PUMP, new CommandRequest(1, "pump-1", "restart", "r-4", 150_000, "ops", null),
+                "req-0@6", out);
+        logic.onAck(ASSET, control, new CommandAck(1, "pump-1", "pump-1/restart/r-4", CommandAck.Status.ACCEPTED,
+                151_000, null), out);
+        assertThat(alerts).hasSize(2);
+        assertThat(alerts.get(1).state()).isEqualTo(AlertState.RESOLVED);
+        assertThat(control.openAlerts()).isZero();
+        assertThat(logic.view(control, PUMP).properties()).as("explicit commands are not properties").isNull();
     }
 
     @Test

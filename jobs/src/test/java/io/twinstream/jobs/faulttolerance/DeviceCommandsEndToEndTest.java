@@ -22,6 +22,7 @@ import io.twinstream.schemas.Alert.AlertState;
 import io.twinstream.schemas.AssetModels;
 import io.twinstream.schemas.Command;
 import io.twinstream.schemas.CommandAck;
+import io.twinstream.schemas.CommandRequest;
 import io.twinstream.schemas.CommandStatus;
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.DesiredState;
@@ -114,6 +115,12 @@ class DeviceCommandsEndToEndTest {
                     producer.send(new ProducerRecord<>(c.get(Key.TOPIC_DESIRED), asset, Json.MAPPER.writeValueAsString(
                             new DesiredState(1, asset, Map.of(TARGET, 250.0), now, "test")))).get();
                 }
+                // an explicit restart for the pump that obeys and for the one that ignores
+                for (int i : new int[] {0, 1}) {
+                    producer.send(new ProducerRecord<>(c.get(Key.TOPIC_COMMAND_REQUESTS), generator.assetId(i),
+                            Json.MAPPER.writeValueAsString(new CommandRequest(1, generator.assetId(i), "restart",
+                                    "restart-" + i, now, "test", null)))).get();
+                }
                 // and two that must be refused
                 producer.send(new ProducerRecord<>(c.get(Key.TOPIC_DESIRED), generator.assetId(0), Json.MAPPER
                         .writeValueAsString(new DesiredState(1, generator.assetId(0), Map.of("speed_rpm", 1.0), now,
@@ -131,8 +138,9 @@ class DeviceCommandsEndToEndTest {
                 assertThat(applied.properties().get(TARGET).inAgreement()).isTrue();
 
                 String ignores = generator.assetId(1);
-                Alert expired = await("COMMAND_EXPIRED of " + ignores, () -> alert(ignores, AlertKind.COMMAND_EXPIRED,
-                        AlertState.OPENED));
+                Alert expired = await("COMMAND_EXPIRED of " + ignores, () -> alerts().stream().filter(a -> a.assetId()
+                        .equals(ignores) && a.kind() == AlertKind.COMMAND_EXPIRED && TARGET.equals(a.sensor())
+                        && a.state() == AlertState.OPENED).findFirst().orElse(null));
                 assertThat(expired.sensor()).isEqualTo(TARGET);
                 assertThat(expired.expected()).isEqualTo(250.0);
                 await(ignores + " shows its command EXPIRED", () -> latest(ignores, s -> s.commands() != null
@@ -176,15 +184,26 @@ class DeviceCommandsEndToEndTest {
                 assertThat(alerts()).filteredOn(a -> a.kind() == AlertKind.DESIRED_STATE_DRIFT)
                         .extracting(Alert::assetId).containsOnly(drifts);
 
-                // one command per pump, each id once, to read_committed consumers
-                List<Command> commands = commands();
+                await(obeys + "'s restart carried out", () -> latest(obeys, s -> s.commands() != null && s.commands()
+                        .stream().anyMatch(x -> x.name().equals("restart") && x.state() == CommandStatus.State.APPLIED)));
+                Alert restartExpired = await("the ignored restart expired", () -> alerts().stream().filter(a -> a.assetId()
+                        .equals(ignores) && a.kind() == AlertKind.COMMAND_EXPIRED && "restart".equals(a.sensor()))
+                        .findFirst().orElse(null));
+                assertThat(restartExpired.state()).isEqualTo(AlertState.OPENED);
+
+                // one command per pump and desired value, one per restart, each id once, to read_committed consumers
+                List<Command> all = commands();
+                assertThat(all).extracting(Command::commandId).doesNotHaveDuplicates();
+                assertThat(all).filteredOn(x -> x.name().equals("restart")).extracting(Command::commandId)
+                        .containsExactlyInAnyOrder(obeys + "/restart/restart-0", ignores + "/restart/restart-1");
+                List<Command> commands = all.stream().filter(x -> x.name().equals(Command.SET)).toList();
                 assertThat(commands).extracting(Command::assetId).containsExactlyInAnyOrderElementsOf(behaviours.keySet());
                 assertThat(commands).extracting(Command::commandId).doesNotHaveDuplicates();
                 assertThat(commands).allSatisfy(x -> {
                     assertThat(x.value()).isEqualTo(250.0);
                     assertThat(x.expiresAt() - x.issuedAt()).isEqualTo(10_000);
                 });
-                assertThat(devices.received()).isEqualTo(4);
+                assertThat(devices.received()).isEqualTo(6);
 
                 List<DeadLetter> dead = deadLetters();
                 assertThat(dead).extracting(DeadLetter::reasonCode)

@@ -90,6 +90,7 @@ public final class PipelineFixture {
                 .with(Key.TOPIC_COMMANDS, name + ".commands")
                 .with(Key.TOPIC_ACKS, name + ".acks")
                 .with(Key.TOPIC_ALERT_ACTIONS, name + ".alert-actions")
+                .with(Key.TOPIC_COMMAND_REQUESTS, name + ".command-requests")
                 .with(Key.GROUP_ID, name)
                 .with(Key.TRANSACTIONAL_ID_PREFIX, name)
                 .with(Key.STARTING_OFFSETS, "earliest")

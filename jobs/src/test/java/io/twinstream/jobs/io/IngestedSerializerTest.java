@@ -48,6 +48,8 @@ class IngestedSerializerTest {
                 Ingested.control(Ingested.Control.ACK, "pump-0001", "{\"commandId\":\"c\"}", "telemetry.acks", 2, 9),
                 Ingested.control(Ingested.Control.ACTION, "pump-0001", "{\"action\":\"ACK\"}", "twin.alert-actions", 1,
                         2),
+                Ingested.control(Ingested.Control.REQUEST, "pump-0001", "{\"name\":\"restart\"}",
+                        "twin.command-requests", 0, 5),
                 Ingested.rejected(new DeadLetter(1, RejectReason.SCHEMA_VIOLATION, "no assetId", "telemetry.raw", 2, 5,
                         null, "{\"x\":1}", "utf8", 99)),
                 Ingested.rejected(new DeadLetter(1, null, null, null, 0, 0, null, null, null, 0)));

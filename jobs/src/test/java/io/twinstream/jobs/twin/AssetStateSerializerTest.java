@@ -163,6 +163,7 @@ class AssetStateSerializerTest {
         s.control.properties.put("limit", new io.twinstream.jobs.command.DeviceControl.Property()); // all absent
         var cmd = new io.twinstream.jobs.command.DeviceControl.Tracked();
         cmd.commandId = "asset/target/twin.desired-0@4";
+        cmd.name = "set";
         cmd.property = "target";
         cmd.value = 250.0;
         cmd.state = io.twinstream.schemas.CommandStatus.State.ACKED;
@@ -170,6 +171,10 @@ class AssetStateSerializerTest {
         cmd.expiresAt = Long.MAX_VALUE;
         cmd.updatedAt = 5;
         s.control.commands.add(cmd);
+        var restart = new io.twinstream.jobs.command.DeviceControl.Property();
+        restart.commandAlertId = "asset/COMMAND_EXPIRED/restart/8";
+        restart.commandAlertStart = 8;
+        s.control.explicit.put("restart", restart);
         s.notes = new io.twinstream.jobs.alert.AlertNotes();
         s.notes.open.put("asset/ANOMALY/1", "{\"alertId\":\"asset/ANOMALY/1\"}");
         var note = new io.twinstream.jobs.alert.AlertNotes.Note();

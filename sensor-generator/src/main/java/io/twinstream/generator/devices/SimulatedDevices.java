@@ -113,7 +113,7 @@ public final class SimulatedDevices {
             it.remove();
             target.receive(c, ts, acks);
         }
-        d.apply(ts);
+        d.apply(ts, acks);
         for (SettableProperty p : model.settable()) {
             readings.put(p.name(), d.reportedAt(p, ts));
         }
@@ -141,20 +141,30 @@ public final class SimulatedDevices {
                 case FAILS -> acks.ack(new CommandAck(SchemaVersions.COMMAND_ACK, c.assetId(), c.commandId(),
                         CommandAck.Status.FAILED, now, "simulated failure"));
                 default -> {
-                    acks.ack(new CommandAck(SchemaVersions.COMMAND_ACK, c.assetId(), c.commandId(),
-                            CommandAck.Status.ACCEPTED, now, null));
-                    pending.add(new Pending(Math.max(now, c.issuedAt()) + settings.applyDelayMs(), c.property(),
-                            c.value()));
+                    long at = Math.max(now, c.issuedAt()) + settings.applyDelayMs();
+                    if (c.property() == null) {
+                        // an explicit command (restart, ...): acknowledged once carried out
+                        pending.add(new Pending(at, null, 0, c));
+                    } else {
+                        acks.ack(new CommandAck(SchemaVersions.COMMAND_ACK, c.assetId(), c.commandId(),
+                                CommandAck.Status.ACCEPTED, now, null));
+                        pending.add(new Pending(at, c.property(), c.value(), c));
+                    }
                 }
             }
         }
 
-        void apply(long ts) {
+        void apply(long ts, AckSink acks) throws Exception {
             for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
                 Pending p = it.next();
                 if (p.at <= ts) {
-                    values.put(p.property, p.value);
-                    appliedAt.put(p.property, p.at);
+                    if (p.property == null) {
+                        acks.ack(new CommandAck(SchemaVersions.COMMAND_ACK, p.command.assetId(), p.command.commandId(),
+                                CommandAck.Status.ACCEPTED, p.at, "carried out"));
+                    } else {
+                        values.put(p.property, p.value);
+                        appliedAt.put(p.property, p.at);
+                    }
                     applied++;
                     it.remove();
                 }
@@ -175,5 +185,5 @@ public final class SimulatedDevices {
         }
     }
 
-    private record Pending(long at, String property, double value) {}
+    private record Pending(long at, String property, double value, Command command) {}
 }
