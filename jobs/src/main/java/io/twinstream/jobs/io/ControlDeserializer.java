@@ -23,17 +23,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ControlDeserializer implements KafkaRecordDeserializationSchema<Ingested> {
     private static final long serialVersionUID = 1L;
 
-    private final Ingested.Control kind;
-    private transient Counter rejected;
+    /** Which kind of record each topic holds. */
+    private final java.util.Map<String, Ingested.Control> kinds;
+    private transient java.util.Map<Ingested.Control, Counter> rejected;
 
-    public ControlDeserializer(Ingested.Control kind) {
-        if (kind == Ingested.Control.REGISTRY) {
+    /** One deserializer for several control topics (one source reads them all): the topic says the kind. */
+    public ControlDeserializer(java.util.Map<String, Ingested.Control> kinds) {
+        if (kinds.containsValue(Ingested.Control.REGISTRY)) {
             throw new IllegalArgumentException("registry entries have their own deserializer");
         }
-        this.kind = kind;
+        this.kinds = new java.util.HashMap<>(kinds);
     }
 
-    private RejectReason reason() {
+    public ControlDeserializer(String topic, Ingested.Control kind) {
+        this(java.util.Map.of(topic, kind));
+    }
+
+    static RejectReason reason(Ingested.Control kind) {
         return switch (kind) {
             case DESIRED -> RejectReason.INVALID_DESIRED_STATE;
             case ACK -> RejectReason.UNKNOWN_COMMAND;
@@ -44,12 +50,19 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        rejected = context.getMetricGroup().addGroup("twinstream").addGroup("reason", reason().name())
-                .counter("deadLetters");
+        rejected = new java.util.EnumMap<>(Ingested.Control.class);
+        for (Ingested.Control kind : new java.util.TreeSet<>(kinds.values())) {
+            rejected.put(kind, context.getMetricGroup().addGroup("twinstream").addGroup("reason", reason(kind).name())
+                    .counter("deadLetters"));
+        }
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
+        Ingested.Control kind = kinds.get(record.topic());
+        if (kind == null) {
+            throw new IllegalStateException("no kind of control record for topic " + record.topic());
+        }
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         String problem;
         if (key == null || key.isEmpty()) {
@@ -79,9 +92,9 @@ public final class ControlDeserializer implements KafkaRecordDeserializationSche
             }
         }
         if (rejected != null) {
-            rejected.inc();
+            rejected.get(kind).inc();
         }
-        out.collect(Ingested.rejected(DeadLetters.of(reason(), problem, record.topic(), record.partition(),
+        out.collect(Ingested.rejected(DeadLetters.of(reason(kind), problem, record.topic(), record.partition(),
                 record.offset(), record.key(), record.value(), record.timestamp())));
     }
 
