@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ending at the reading's time right after it; the rest at the end of the input). What it checks is the wiring around
  * that logic: keyed state and its serializer, the keyed edge's serializer, the agenda and its wake-ups, the window
  * panes kept in state, the sinks. The fleet has sensor faults but no dropouts (an OFFLINE asset's anomalies follow its
- * twin's liveness, which this oracle does not model) and no transport faults.
+ * twin's liveness, which this oracle does not model) and no transport faults. OFFLINE alerts have an oracle of their
+ * own, from the silences in the readings.
  */
 class ScoreAndAlertOracleTest {
     @RegisterExtension
@@ -86,6 +87,56 @@ class ScoreAndAlertOracleTest {
                 }
             });
             assertThat(pipelineAnomalies).as("anomaly alert events per incident, in order").isEqualTo(alerts);
+        }
+    }
+
+    /**
+     * An oracle for OFFLINE alerts from the readings alone, by the documented rule: an asset whose next reading comes
+     * more than {@code twin.offline-after-intervals} sampling intervals after its last one is OFFLINE from then (an
+     * incident that starts at its last reading, opened at last + intervals x interval) until that next reading (resolved
+     * at it). A fleet whose only faults are dropouts (one to three minutes), no transport faults.
+     */
+    @Test
+    void thePipelinesOfflineAlertsAreTheSilencesLongerThanTheOfflineBoundInTheReadings() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            PipelineFixture fixture = new PipelineFixture(kafka);
+            List<GeneratedRecord> records = fixture.produce(PipelineFixture.fleet(29, 8, 40)
+                    .faultKinds(EnumSet.of(FaultKind.DROPOUT)).allTransportFaults(0).build(), "offline.in");
+            PipelineConfig c = fixture.run("offline", "offline.in").with(Key.MAX_OUT_OF_ORDERNESS, "0 s");
+            FaultToleranceTest.runToEnd(c, new KafkaPipelineIo(c));
+            PipelineFixture.Outputs out = fixture.read(c);
+
+            long intervals = c.integer(Key.OFFLINE_AFTER_INTERVALS);
+            Map<String, List<String>> expected = new TreeMap<>();
+            Map<String, List<Telemetry>> byAsset = records.stream().filter(GeneratedRecord::acceptedByTwin)
+                    .map(GeneratedRecord::reading)
+                    .collect(Collectors.groupingBy(Telemetry::assetId, TreeMap::new, Collectors.toList()));
+            for (var e : byAsset.entrySet()) {
+                long interval = AssetModels.builtIn().get(e.getValue().get(0).assetType()).samplingIntervalMs();
+                List<Long> times = e.getValue().stream().map(Telemetry::timestamp).sorted().toList();
+                for (int i = 1; i < times.size(); i++) {
+                    long last = times.get(i - 1);
+                    long next = times.get(i);
+                    if (next > last + intervals * interval) {
+                        expected.put(e.getKey() + "/OFFLINE/" + last, List.of(
+                                "OPENED " + last + " " + (last + intervals * interval) + " null",
+                                "RESOLVED " + last + " " + next + " " + next));
+                    }
+                }
+            }
+            assertThat(expected).as("the dropouts silence assets for longer than the bound").hasSizeGreaterThan(2);
+            Map<String, List<String>> actual = new TreeMap<>();
+            out.alerts().forEach((id, events) -> events.stream().map(json -> {
+                try {
+                    return Json.MAPPER.readValue(json, Alert.class);
+                } catch (Exception ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }).filter(a -> a.kind() == Alert.AlertKind.OFFLINE).forEach(a -> actual.computeIfAbsent(id,
+                    k -> new ArrayList<>()).add(a.state() + " " + a.startedAt() + " " + a.updatedAt() + " "
+                            + a.resolvedAt())));
+            assertThat(actual).as("OFFLINE alert events per incident: state, start, event time, resolution")
+                    .isEqualTo(expected);
         }
     }
 
