@@ -10,6 +10,7 @@ import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.TwinSnapshot;
 import io.twinstream.schemas.flink.JsonSerialization;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -82,17 +83,8 @@ public final class KafkaPipelineIo implements PipelineIo {
         if (kinds.isEmpty()) {
             return null;
         }
-        KafkaSourceBuilder<Ingested> builder = KafkaSource.<Ingested>builder()
-                .setProperties(config.kafkaProperties())
-                .setTopics(new java.util.ArrayList<>(new java.util.TreeSet<>(kinds.keySet())))
-                .setGroupId(config.get(Key.GROUP_ID) + "-device-control")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new ControlDeserializer(kinds));
-        if (config.flag(Key.BOUNDED)) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return env.fromSource(builder.build(), ControlWatermarks.<Ingested>strategy(), "device-control-source")
-                .uid("device-control-source");
+        return controlSource(env, new java.util.ArrayList<>(new java.util.TreeSet<>(kinds.keySet())), "device-control",
+                new ControlDeserializer(kinds));
     }
 
     @Override
@@ -110,12 +102,15 @@ public final class KafkaPipelineIo implements PipelineIo {
 
     private <T> DataStream<T> controlSource(StreamExecutionEnvironment env, Key topic, String name,
             org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<T> deserializer) {
-        if (config.get(topic).isBlank()) {
-            return null;
-        }
+        return config.get(topic).isBlank() ? null : controlSource(env, List.of(config.get(topic)), name, deserializer);
+    }
+
+    /** A control source over {@code topics}: whole from their start on a fresh job, then followed; idle for event time. */
+    private <T> DataStream<T> controlSource(StreamExecutionEnvironment env, List<String> topics, String name,
+            org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<T> deserializer) {
         KafkaSourceBuilder<T> builder = KafkaSource.<T>builder()
                 .setProperties(config.kafkaProperties())
-                .setTopics(config.get(topic))
+                .setTopics(topics)
                 .setGroupId(config.get(Key.GROUP_ID) + "-" + name)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(deserializer);

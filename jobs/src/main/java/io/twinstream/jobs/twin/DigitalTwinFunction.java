@@ -419,9 +419,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private void acknowledge(Ingested in, Context ctx, Collector<TwinSnapshot> out) throws Exception {
         CommandAck ack = Json.MAPPER.readValue(in.registration(), CommandAck.class);
         AssetState st = state.value();
+        Emitter e = st == null ? null : new Emitter(ctx.getCurrentKey(), st, out, ctx);
         ControlLogic.AckResult result = st == null || st.control == null ? ControlLogic.AckResult.UNKNOWN_COMMAND
-                : control.onAck(assetRef(new Emitter(ctx.getCurrentKey(), st, out, ctx)), st.control, ack,
-                        controlOut(new Emitter(ctx.getCurrentKey(), st, out, ctx)));
+                : control.onAck(assetRef(e), st.control, ack, controlOut(e));
         switch (result) {
             case UNKNOWN_COMMAND -> {
                 acksUnknown.inc();
@@ -431,7 +431,6 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
             case ALREADY_ENDED -> acksAfterEnd.inc();
             case APPLIED -> {
                 acksApplied.inc();
-                Emitter e = new Emitter(ctx.getCurrentKey(), st, out, ctx);
                 afterControl(e, ack.timestamp());
                 state.update(st);
             }
