@@ -12,7 +12,15 @@ import io.twinstream.jobs.io.RouteRejected;
 import io.twinstream.jobs.twin.TwinSettings;
 import io.twinstream.jobs.twin.DigitalTwinFunction;
 import io.twinstream.jobs.twin.DigitalTwinOperator;
+import io.twinstream.jobs.rollup.GroupPartials;
+import io.twinstream.jobs.rollup.RollupInput;
+import io.twinstream.jobs.rollup.RollupPartial;
+import io.twinstream.jobs.rollup.RollupSettings;
+import io.twinstream.jobs.rollup.SiteRollupFunction;
+import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.AssetModels;
+import io.twinstream.schemas.Rollup;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import io.twinstream.schemas.DeadLetter;
 import io.twinstream.schemas.Telemetry;
 import io.twinstream.schemas.TwinSnapshot;
@@ -164,7 +172,11 @@ public final class TwinPipeline {
 
         io.snapshots(twins);
         io.scores(twins.getSideOutput(DigitalTwinFunction.SCORES));
-        io.alerts(twins.getSideOutput(DigitalTwinFunction.ALERTS));
+        DataStream<Alert> alerts = twins.getSideOutput(DigitalTwinFunction.ALERTS);
+        if (io.rollsUp()) {
+            alerts = rollUp(config, io, twins, alerts);
+        }
+        io.alerts(alerts);
         if (deviceControl != null) {
             io.commands(twins.getSideOutput(DigitalTwinFunction.COMMANDS));
         }
@@ -172,6 +184,64 @@ public final class TwinPipeline {
                 .union(checkedModels.getSideOutput(RouteRejectedModels.DEAD_LETTERS))
                 .union(twins.getSideOutput(DigitalTwinFunction.DEAD_LETTERS));
         io.deadLetters(registryRejected == null ? deadLetters : deadLetters.union(registryRejected));
+    }
+
+    /**
+     * Sites, types and the fleet: what the twin operator emits, keyed by site ({@link SiteRollupFunction}), then each
+     * site's per-type partials summed per group and period in Flink's event-time windows (every partial of one period
+     * carries the same timestamp, so one window of {@code rollup.step} holds them). Returns the assets' alerts with
+     * the sites' alerts.
+     */
+    static DataStream<Alert> rollUp(PipelineConfig config, PipelineIo io, SingleOutputStreamOperator<TwinSnapshot> twins,
+            DataStream<Alert> alerts) {
+        RollupSettings settings = RollupSettings.from(config);
+        DataStream<RollupInput> input = twins.map(new SnapshotToRollup()).name("snapshot-to-rollup").uid("snapshot-to-rollup")
+                .union(alerts.map(new AlertToRollup()).name("alert-to-rollup").uid("alert-to-rollup"),
+                        twins.getSideOutput(DigitalTwinFunction.ENERGY));
+        SingleOutputStreamOperator<RollupPartial> sites = input
+                .keyBy(new GroupPartials.BySite(), Types.STRING)
+                .process(new SiteRollupFunction(settings), TypeInformation.of(RollupPartial.class))
+                .name("site-rollup").uid("site-rollup");
+        DataStream<Rollup> rollups = sites
+                .flatMap(new GroupPartials(), TypeInformation.of(RollupPartial.class)).name("rollup-groups").uid("rollup-groups")
+                .keyBy(new GroupPartials.ByGroupAndPeriod(), Types.STRING)
+                .window(TumblingEventTimeWindows.of(java.time.Duration.ofMillis(settings.stepMs())))
+                .reduce(new MergePartials(), new ToRollup(), TypeInformation.of(Rollup.class))
+                .name("rollup-sums").uid("rollup-sums");
+        io.rollups(rollups);
+        io.siteStates(sites.getSideOutput(SiteRollupFunction.SITE_STATE));
+        return alerts.union(sites.getSideOutput(SiteRollupFunction.SITE_ALERTS));
+    }
+
+    static final class SnapshotToRollup implements org.apache.flink.api.common.functions.MapFunction<TwinSnapshot, RollupInput> {
+        @Override
+        public RollupInput map(TwinSnapshot s) {
+            return RollupInput.of(s);
+        }
+    }
+
+    static final class AlertToRollup implements org.apache.flink.api.common.functions.MapFunction<Alert, RollupInput> {
+        @Override
+        public RollupInput map(Alert a) {
+            return RollupInput.of(a);
+        }
+    }
+
+    static final class MergePartials implements org.apache.flink.api.common.functions.ReduceFunction<RollupPartial> {
+        @Override
+        public RollupPartial reduce(RollupPartial a, RollupPartial b) {
+            return RollupPartial.merge(a, b);
+        }
+    }
+
+    static final class ToRollup extends org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction<
+            RollupPartial, Rollup, String, org.apache.flink.streaming.api.windowing.windows.TimeWindow> {
+        @Override
+        public void process(String key, Context ctx, Iterable<RollupPartial> sums, org.apache.flink.util.Collector<Rollup> out) {
+            for (RollupPartial p : sums) {
+                out.collect(p.toRollup());
+            }
+        }
     }
 
     /** Emits nothing: the models input of a pipeline without a models topic. */

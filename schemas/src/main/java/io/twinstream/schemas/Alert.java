@@ -15,7 +15,9 @@ import java.util.Map;
  * @param assetType     its type
  * @param siteId        its site
  * @param kind          ANOMALY, OFFLINE, DESIRED_STATE_DRIFT (a settable property away from its desired value for
- *                      longer than the model allows) or COMMAND_EXPIRED / COMMAND_FAILED (a command not applied)
+ *                      longer than the model allows), COMMAND_EXPIRED / COMMAND_FAILED (a command not applied) or
+ *                      SITE_OUTAGE (a share of a site's assets offline or alerting at once; then {@code assetId} is
+ *                      the site and {@code assetType} is {@code site})
  * @param state         OPENED, UPDATED (severity rose, or an operator acted on it) or RESOLVED
  * @param severity      WARNING or CRITICAL
  * @param sensor        the sensor that scored highest (null for OFFLINE); the property, for the command kinds and drift
@@ -35,6 +37,8 @@ import java.util.Map;
  * @param acknowledgedAt when, epoch ms
  * @param assignee      who it is assigned to
  * @param note          the latest note or comment an operator left on it
+ * @param relatedAlerts for a SITE_OUTAGE, the ids of the site's asset alerts open when it opened (at most
+ *                      {@link #MAX_RELATED}); absent otherwise
  */
 public record Alert(
         int schemaVersion,
@@ -60,7 +64,22 @@ public record Alert(
         @JsonInclude(JsonInclude.Include.NON_NULL) String acknowledgedBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long acknowledgedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String assignee,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String note,
+        @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<String> relatedAlerts) {
+
+    /** At most this many asset alerts are named by a site alert (the reason gives the counts). */
+    public static final int MAX_RELATED = 100;
+
+    /** An alert as operators last left it, not naming other alerts. */
+    public Alert(int schemaVersion, String alertId, String assetId, String assetType, String siteId, AlertKind kind,
+            AlertState state, Severity severity, String sensor, Detector detector, double score, double observed,
+            double expected, String reason, long startedAt, long updatedAt, Long resolvedAt,
+            Map<String, Double> currentValues, AssetInfo registry, Boolean acknowledged, String acknowledgedBy,
+            Long acknowledgedAt, String assignee, String note) {
+        this(schemaVersion, alertId, assetId, assetType, siteId, kind, state, severity, sensor, detector, score,
+                observed, expected, reason, startedAt, updatedAt, resolvedAt, currentValues, registry, acknowledged,
+                acknowledgedBy, acknowledgedAt, assignee, note, null);
+    }
 
     /** An alert no operator has acted on. */
     public Alert(int schemaVersion, String alertId, String assetId, String assetType, String siteId, AlertKind kind,
@@ -76,7 +95,7 @@ public record Alert(
     public Alert withRegistry(AssetInfo info) {
         return new Alert(schemaVersion, alertId, assetId, assetType, siteId, kind, state, severity, sensor, detector,
                 score, observed, expected, reason, startedAt, updatedAt, resolvedAt, currentValues, info, acknowledged,
-                acknowledgedBy, acknowledgedAt, assignee, note);
+                acknowledgedBy, acknowledgedAt, assignee, note, relatedAlerts);
     }
 
     /** The same incident as another event: {@code state} at {@code updatedAt}, with operators' annotations. */
@@ -84,10 +103,10 @@ public record Alert(
             String acknowledgedBy, Long acknowledgedAt, String assignee, String note) {
         return new Alert(schemaVersion, alertId, assetId, assetType, siteId, kind, state, severity, sensor, detector,
                 score, observed, expected, reason, startedAt, updatedAt, resolvedAt, currentValues, registry,
-                acknowledged, acknowledgedBy, acknowledgedAt, assignee, note);
+                acknowledged, acknowledgedBy, acknowledgedAt, assignee, note, relatedAlerts);
     }
 
-    public enum AlertKind { ANOMALY, OFFLINE, DESIRED_STATE_DRIFT, COMMAND_EXPIRED, COMMAND_FAILED }
+    public enum AlertKind { ANOMALY, OFFLINE, DESIRED_STATE_DRIFT, COMMAND_EXPIRED, COMMAND_FAILED, SITE_OUTAGE }
 
     public enum AlertState { OPENED, UPDATED, RESOLVED }
 

@@ -17,6 +17,8 @@ public final class SchemaVersions {
     public static final int COMMAND_ACK = 1;
     public static final int ALERT_ACTION = 1;
     public static final int COMMAND_REQUEST = 1;
+    public static final int ROLLUP = 1;
+    public static final int SITE_STATE = 1;
 
     private SchemaVersions() {}
 }

@@ -7,6 +7,8 @@ import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.Command;
 import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.DeadLetter;
+import io.twinstream.schemas.Rollup;
+import io.twinstream.schemas.SiteState;
 import io.twinstream.schemas.TwinSnapshot;
 import io.twinstream.schemas.flink.JsonSerialization;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +150,37 @@ public final class KafkaPipelineIo implements PipelineIo {
         snapshots.sinkTo(sink(config.get(Key.TOPIC_SNAPSHOTS), TwinSnapshot.class, s -> utf8(s.assetId()), "snapshots",
                         Batching.BULK))
                 .name("snapshot-sink").uid("snapshot-sink");
+    }
+
+    @Override
+    public boolean rollsUp() {
+        return !config.get(Key.TOPIC_ROLLUPS).isBlank();
+    }
+
+    @Override
+    public void rollups(DataStream<Rollup> rollups) {
+        rollups.sinkTo(sink(config.get(Key.TOPIC_ROLLUPS), Rollup.class, r -> utf8(r.topicKey()), "rollups",
+                        Batching.PROMPT))
+                .name("rollup-sink").uid("rollup-sink");
+    }
+
+    @Override
+    public void siteStates(DataStream<SiteState> states) {
+        states.sinkTo(sink(config.get(Key.TOPIC_SITE_STATE), SiteState.class, s -> utf8(s.siteId()), "site-state",
+                        Batching.PROMPT))
+                .name("site-state-sink").uid("site-state-sink");
+    }
+
+    @Override
+    public boolean keepsHistory() {
+        return !config.get(Key.TOPIC_HISTORY).isBlank();
+    }
+
+    @Override
+    public void history(DataStream<TwinSnapshot> history) {
+        history.sinkTo(sink(config.get(Key.TOPIC_HISTORY), TwinSnapshot.class, s -> utf8(s.assetId()), "history",
+                        Batching.BULK))
+                .name("history-sink").uid("history-sink");
     }
 
     @Override

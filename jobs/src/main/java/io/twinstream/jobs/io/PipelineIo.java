@@ -4,6 +4,8 @@ import io.twinstream.schemas.Alert;
 import io.twinstream.schemas.AnomalyScore;
 import io.twinstream.schemas.Command;
 import io.twinstream.schemas.DeadLetter;
+import io.twinstream.schemas.Rollup;
+import io.twinstream.schemas.SiteState;
 import io.twinstream.schemas.TwinSnapshot;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -45,6 +47,32 @@ public interface PipelineIo {
     }
 
     void snapshots(DataStream<TwinSnapshot> snapshots);
+
+    /**
+     * Whether the pipeline rolls twins up per site, type and fleet ({@link #rollups}, {@link #siteStates}); the site
+     * alerts go to {@link #alerts} with the assets' alerts.
+     */
+    default boolean rollsUp() {
+        return false;
+    }
+
+    /** Roll-ups per period; called only when {@link #rollsUp}. */
+    default void rollups(DataStream<Rollup> rollups) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " rolls up but has no roll-up sink");
+    }
+
+    /** Each site's current state; called only when {@link #rollsUp}. */
+    default void siteStates(DataStream<SiteState> states) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " rolls up but has no site-state sink");
+    }
+
+    /** History records: snapshot changes ({@link io.twinstream.jobs.twin.DigitalTwinFunction#HISTORY}); none by default. */
+    default void history(DataStream<TwinSnapshot> history) {}
+
+    /** Whether {@link #history} keeps them: without a sink the twin does not pick them. */
+    default boolean keepsHistory() {
+        return false;
+    }
 
     void deadLetters(DataStream<DeadLetter> deadLetters);
 

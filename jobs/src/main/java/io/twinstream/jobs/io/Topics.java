@@ -15,7 +15,10 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 
-/** The pipeline's topics and their settings; the snapshot, models, registry and desired-state topics are compacted. */
+/**
+ * The pipeline's topics and their settings; the snapshot, models, registry, desired-state and site-state topics are
+ * compacted, the history topic keeps {@code history.retention}.
+ */
 public final class Topics {
     private Topics() {}
 
@@ -43,7 +46,12 @@ public final class Topics {
                 new NewTopic(config.get(Key.TOPIC_COMMANDS), partitions, replication),
                 new NewTopic(config.get(Key.TOPIC_ACKS), partitions, replication),
                 new NewTopic(config.get(Key.TOPIC_ALERT_ACTIONS), partitions, replication),
-                new NewTopic(config.get(Key.TOPIC_COMMAND_REQUESTS), partitions, replication));
+                new NewTopic(config.get(Key.TOPIC_COMMAND_REQUESTS), partitions, replication),
+                new NewTopic(config.get(Key.TOPIC_ROLLUPS), partitions, replication),
+                new NewTopic(config.get(Key.TOPIC_SITE_STATE), partitions, replication).configs(Map.of(
+                        "cleanup.policy", "compact")),
+                new NewTopic(config.get(Key.TOPIC_HISTORY), partitions, replication).configs(Map.of(
+                        "retention.ms", String.valueOf(config.millis(Key.HISTORY_RETENTION)))));
     }
 
     /** Creates whichever of the pipeline's topics do not exist yet. */

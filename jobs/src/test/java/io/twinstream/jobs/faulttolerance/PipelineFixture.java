@@ -91,6 +91,9 @@ public final class PipelineFixture {
                 .with(Key.TOPIC_ACKS, name + ".acks")
                 .with(Key.TOPIC_ALERT_ACTIONS, name + ".alert-actions")
                 .with(Key.TOPIC_COMMAND_REQUESTS, name + ".command-requests")
+                .with(Key.TOPIC_ROLLUPS, name + ".rollups")
+                .with(Key.TOPIC_SITE_STATE, name + ".site-state")
+                .with(Key.TOPIC_HISTORY, name + ".history")
                 .with(Key.GROUP_ID, name)
                 .with(Key.TRANSACTIONAL_ID_PREFIX, name)
                 .with(Key.STARTING_OFFSETS, "earliest")
@@ -100,6 +103,7 @@ public final class PipelineFixture {
                 .with(Key.DELIVERY_GUARANTEE, "exactly-once");
         // every snapshot is compared, so this run's snapshot topic is not compacted (the product's is)
         kafka.createTopic(name + ".snapshots", 4, Map.of("cleanup.policy", "delete"));
+        kafka.createTopic(name + ".site-state", 4, Map.of("cleanup.policy", "delete"));
         try (Admin admin = kafka.admin()) {
             Topics.ensure(admin, c, 4, (short) 1);
         }
@@ -108,7 +112,8 @@ public final class PipelineFixture {
 
     /** What a read_committed consumer sees on every sink topic of a run. */
     record Outputs(Map<String, List<String>> snapshots, Map<String, List<String>> scores,
-            Map<String, List<String>> alerts, Map<String, Long> deadLetters) {
+            Map<String, List<String>> alerts, Map<String, Long> deadLetters, Map<String, List<String>> rollups,
+            Map<String, List<String>> siteStates, Map<String, List<String>> history) {
         int size() {
             return count(snapshots) + count(scores) + count(alerts)
                     + (int) deadLetters.values().stream().mapToLong(Long::longValue).sum();
@@ -130,11 +135,12 @@ public final class PipelineFixture {
             dead.merge(new String(r.value(), StandardCharsets.UTF_8), 1L, Long::sum);
         }
         return new Outputs(byKey(props, c.get(Key.TOPIC_SNAPSHOTS)), byKey(props, c.get(Key.TOPIC_SCORES)),
-                byKey(props, c.get(Key.TOPIC_ALERTS)), dead);
+                byKey(props, c.get(Key.TOPIC_ALERTS)), dead, byKey(props, c.get(Key.TOPIC_ROLLUPS)),
+                byKey(props, c.get(Key.TOPIC_SITE_STATE)), byKey(props, c.get(Key.TOPIC_HISTORY)));
     }
 
     /** Records per key in partition order: one key's records come from one subtask, in its order. */
-    private static Map<String, List<String>> byKey(java.util.Properties props, String topic) {
+    static Map<String, List<String>> byKey(java.util.Properties props, String topic) {
         Map<String, List<String>> out = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(props, topic, true)) {
             out.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
