@@ -65,3 +65,24 @@ ALTER TABLE alerts ADD COLUMN IF NOT EXISTS note TEXT;
 -- e.g. unacknowledged critical alerts open for more than 15 minutes:
 --   SELECT alert_id, asset_id, started_at FROM alerts WHERE state <> 'RESOLVED' AND severity = 'CRITICAL'
 --     AND acknowledged IS NOT TRUE AND started_at < now() AT TIME ZONE 'UTC' - interval '15 minutes' ORDER BY started_at;
+
+-- added with the fleet view: the twins' history, append-only (one row per history record of the twin.history topic;
+-- a replay after a failure rewrites the same rows). Indexed by asset and time, and by time alone.
+CREATE TABLE IF NOT EXISTS twin_history (
+    asset_id       TEXT NOT NULL,
+    snapshot_time  TIMESTAMP NOT NULL,
+    reason         TEXT NOT NULL,                -- CHANGE, STATUS, PERIODIC, REGISTRY, CONTROL or FINAL
+    asset_type     TEXT NOT NULL,
+    site_id        TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    last_seen      TIMESTAMP NOT NULL,
+    health         DOUBLE PRECISION,
+    open_alerts    INTEGER,
+    sensors        JSONB NOT NULL,
+    properties     JSONB,
+    PRIMARY KEY (asset_id, snapshot_time, reason)
+);
+CREATE INDEX IF NOT EXISTS twin_history_time ON twin_history (snapshot_time);
+-- e.g. all twins of site-a as they were at 10:00 UTC:
+--   SELECT DISTINCT ON (asset_id) asset_id, status, health, snapshot_time FROM twin_history
+--     WHERE site_id = 'site-a' AND snapshot_time <= TIMESTAMP '2026-12-04 10:00:00' ORDER BY asset_id, snapshot_time DESC;

@@ -58,3 +58,24 @@ SELECT alertId, assetId, assetType, siteId, kind, state, severity, sensor, detec
        registry.displayName, registry.parentId, acknowledged, acknowledgedBy,
        CAST(TO_TIMESTAMP_LTZ(acknowledgedAt, 3) AS TIMESTAMP(3)), assignee, note
 FROM alerts;
+
+CREATE TABLE pg_twin_history (
+  asset_id STRING, snapshot_time TIMESTAMP(3), reason STRING, asset_type STRING, site_id STRING, status STRING,
+  last_seen TIMESTAMP(3), health DOUBLE, open_alerts INT, sensors STRING, properties STRING,
+  PRIMARY KEY (asset_id, snapshot_time, reason) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${postgres.url}',
+  'table-name' = 'twin_history',
+  'username' = '${postgres.user}',
+  'password' = '${postgres.password}',
+  'sink.buffer-flush.max-rows' = '${postgres.batch-rows}',
+  'sink.buffer-flush.interval' = '${postgres.flush-interval}',
+  'sink.max-retries' = '${postgres.max-retries}'
+);
+
+INSERT INTO pg_twin_history
+SELECT assetId, CAST(TO_TIMESTAMP_LTZ(snapshotTime, 3) AS TIMESTAMP(3)), reason, assetType, siteId, status,
+       CAST(TO_TIMESTAMP_LTZ(lastSeen, 3) AS TIMESTAMP(3)), health, openAlerts, JSON_STRING(sensors),
+       JSON_STRING(properties)
+FROM twin_history;

@@ -96,3 +96,72 @@ CREATE TABLE alerts (
   'value.format' = 'json',
   'scan.bounded.mode' = '${scan.bounded-mode}'
 ) LIKE alert_events (EXCLUDING OPTIONS);
+
+-- The history of every twin: its snapshots (all of them by default; with history.min-interval, status, registry and
+-- control changes and at most one other per interval), kept for history.retention. "The twin of X at T" is its newest row with snapshotTime <= T
+-- (bin/twinstream sql --as-of T --asset X).
+CREATE TABLE twin_history (
+  snapshotAt AS TO_TIMESTAMP_LTZ(snapshotTime, 3)
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topics.history}',
+  ${kafka.properties}
+  'format' = 'json',
+  'scan.startup.mode' = 'earliest-offset',
+  'scan.bounded.mode' = '${scan.bounded-mode}'
+) LIKE twins (EXCLUDING OPTIONS EXCLUDING CONSTRAINTS);
+
+-- Site, asset-type and fleet roll-ups, one row per group and period (PT1M, PT1H): assets by status, health and open
+-- alerts at the period's end, energy over the period.
+CREATE TABLE rollups (
+  schemaVersion  INT,
+  `scope`        STRING,           -- SITE, TYPE or FLEET
+  `key`          STRING,           -- the site, the asset type, or 'fleet'
+  `period`       STRING,           -- ISO-8601 duration: PT1M, PT1H
+  periodStart    BIGINT,           -- epoch ms, inclusive
+  periodEnd      BIGINT,           -- epoch ms, exclusive
+  assets         INT,
+  online         INT,
+  stale          INT,
+  offline        INT,
+  alertingAssets INT,
+  openWarning    INT,
+  openCritical   INT,
+  meanHealth     DOUBLE,
+  worstHealth    DOUBLE,
+  producedKwh    DOUBLE,           -- NULL for groups without energy sensors
+  consumedKwh    DOUBLE,
+  periodStartAt AS TO_TIMESTAMP_LTZ(periodStart, 3)
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topics.rollups}',
+  ${kafka.properties}
+  'format' = 'json',
+  'scan.startup.mode' = 'earliest-offset',
+  'scan.bounded.mode' = '${scan.bounded-mode}'
+);
+
+-- Each site's current state (the compacted site-state topic), keyed by site id.
+CREATE TABLE site_states (
+  siteId         STRING,
+  schemaVersion  INT,
+  `time`         BIGINT,           -- event time it holds for, epoch ms
+  assets         INT,
+  online         INT,
+  stale          INT,
+  offline        INT,
+  alertingAssets INT,
+  openWarning    INT,
+  openCritical   INT,
+  meanHealth     DOUBLE,
+  worstHealth    DOUBLE,
+  siteAlertId    STRING,           -- the open SITE_OUTAGE, NULL when none
+  PRIMARY KEY (siteId) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = '${topics.site-state}',
+  ${kafka.properties}
+  'key.format' = 'raw',
+  'value.format' = 'json',
+  'scan.bounded.mode' = '${scan.bounded-mode}'
+);

@@ -25,7 +25,7 @@ import org.apache.flink.table.api.TableEnvironment;
 public final class SqlQuery {
     public static final List<String> EXAMPLES = List.of("fleet-health-by-site", "top-anomalous-assets",
             "open-alerts-by-severity", "mean-time-to-resolve", "predicted-failures", "assets-by-site-and-parent",
-            "unacknowledged-critical-alerts");
+            "unacknowledged-critical-alerts", "site-rollups-last-hour");
     private static final Pattern SORT_LINE = Pattern.compile("(?m)^--\\s*sort:\\s*(.+)$");
 
     private SqlQuery() {}
@@ -45,6 +45,9 @@ public final class SqlQuery {
     private static void query(String[] args) throws Exception {
         String query = null;
         String sort = null;
+        String asOf = null;
+        String asset = null;
+        String site = null;
         List<String> pipelineArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -56,9 +59,14 @@ public final class SqlQuery {
                 case "--file" -> query = Files.readString(Path.of(args[++i]));
                 case "--example" -> query = example(args[++i]);
                 case "--sort" -> sort = args[++i];
+                case "--as-of" -> asOf = args[++i];
+                case "--asset" -> asset = args[++i];
+                case "--site" -> site = args[++i];
                 case "--help", "-h" -> {
                     System.out.println("usage: twinstream sql (--query SQL | --file FILE | --example NAME) [--sort SPEC] "
-                            + "[--kafka.bootstrap-servers HOST:PORT] [pipeline settings]\nexamples: " + EXAMPLES);
+                            + "[--kafka.bootstrap-servers HOST:PORT] [pipeline settings]\n"
+                            + "       twinstream sql --as-of TIME [--asset ID | --site ID]   twins as they were at TIME "
+                            + "(ISO-8601 or epoch ms), from the history\nexamples: " + EXAMPLES);
                     return;
                 }
                 default -> {
@@ -69,11 +77,49 @@ public final class SqlQuery {
                 }
             }
         }
+        if (asOf != null) {
+            if (query != null) {
+                throw new IllegalArgumentException("--as-of builds its own query: leave out --query, --file and --example");
+            }
+            query = asOf(parseTime(asOf), asset, site);
+        } else if (asset != null || site != null) {
+            throw new IllegalArgumentException("--asset and --site go with --as-of");
+        }
         if (query == null) {
             throw new IllegalArgumentException("give --query, --file or --example (one of " + EXAMPLES + ")");
         }
         PipelineConfig config = PipelineConfig.fromArgs(pipelineArgs.toArray(String[]::new), System.getenv());
         run(config, query).sorted(sort != null ? sort : sortHint(query)).print(System.out);
+    }
+
+    /**
+     * The twins as they were at {@code time}: per asset, its newest history row at or before it; one asset's, one
+     * site's (by the site it had then) or all.
+     */
+    public static String asOf(long time, String asset, String site) {
+        if (asset != null && site != null) {
+            throw new IllegalArgumentException("--as-of takes --asset or --site, not both");
+        }
+        String filter = asset != null ? " AND assetId = " + literal(asset) : site != null ? " AND siteId = " + literal(site) : "";
+        return "-- sort: assetId\n"
+                + "SELECT assetId, siteId, assetType, status, health, openAlerts, reason, snapshotTime, snapshotAt\n"
+                + "FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY assetId ORDER BY snapshotTime DESC) AS rn\n"
+                + "      FROM twin_history WHERE snapshotTime <= " + time + filter + ")\n"
+                + "WHERE rn = 1";
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /** An ISO-8601 instant (2026-12-04T10:00:00Z) or epoch milliseconds. */
+    static long parseTime(String s) {
+        try {
+            return s.chars().allMatch(Character::isDigit) ? Long.parseLong(s) : java.time.Instant.parse(s).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException("--as-of: '" + s + "' is neither an ISO-8601 instant "
+                    + "(2026-12-04T10:00:00Z) nor epoch milliseconds");
+        }
     }
 
     /** A shipped example query, by name (sql/queries/NAME.sql). */

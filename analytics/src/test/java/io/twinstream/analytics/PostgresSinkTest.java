@@ -70,13 +70,24 @@ class PostgresSinkTest {
             twins.values().forEach(t -> expectedTwins.put(t.assetId(), twinRow(t)));
             Map<String, String> expectedAlerts = new TreeMap<>();
             alerts.values().forEach(a -> expectedAlerts.put(a.alertId(), alertRow(a)));
+            Map<String, String> expectedHistory = new TreeMap<>();
+            for (var r : io.twinstream.jobs.io.TopicReader.readAll(pipeline.kafkaProperties(),
+                    pipeline.get(Key.TOPIC_HISTORY), true)) {
+                TwinSnapshot h = TwinOutputs.read(r.value(), TwinSnapshot.class);
+                expectedHistory.put(h.assetId() + "@" + h.snapshotTime() + "/" + h.reason(), h.status() + " " + h.health());
+            }
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             Map<String, String> actualTwins = Map.of();
             Map<String, String> actualAlerts = Map.of();
+            Map<String, String> actualHistory = Map.of();
             while (System.nanoTime() < deadline) {
                 actualTwins = query(pg, "SELECT * FROM twin_snapshots", PostgresSinkTest::twinRow);
                 actualAlerts = query(pg, "SELECT * FROM alerts", PostgresSinkTest::alertRow);
-                if (actualTwins.equals(expectedTwins) && actualAlerts.equals(expectedAlerts)) {
+                actualHistory = query(pg, "SELECT asset_id || '@' || (EXTRACT(EPOCH FROM snapshot_time) * 1000)::BIGINT "
+                        + "|| '/' || reason, status, health FROM twin_history", rs -> rs.getString(2) + " "
+                        + (rs.getObject(3) == null ? "null" : String.valueOf(rs.getDouble(3))));
+                if (actualTwins.equals(expectedTwins) && actualAlerts.equals(expectedAlerts)
+                        && actualHistory.equals(expectedHistory)) {
                     break;
                 }
                 Thread.sleep(500);
@@ -88,6 +99,26 @@ class PostgresSinkTest {
             assertThat(actualTwins).isEqualTo(expectedTwins);
             assertThat(actualAlerts).isEqualTo(expectedAlerts);
             assertThat(expectedAlerts.values()).anyMatch(r -> r.contains("RESOLVED"));
+            assertThat(actualHistory).as("the history table, one row per history record").isEqualTo(expectedHistory);
+            // the documented as-of form: every twin of one site as it was at a time in the middle of the run
+            String some = expectedHistory.keySet().iterator().next();
+            TwinSnapshot any = twins.get(some.substring(0, some.indexOf('@')));
+            long t = (any.firstSeen() + any.lastSeen()) / 2;
+            Map<String, String> asOf = query(pg, "SELECT DISTINCT ON (asset_id) asset_id, status, snapshot_time FROM "
+                    + "twin_history WHERE site_id = '" + any.siteId() + "' AND snapshot_time <= TIMESTAMP '"
+                    + java.sql.Timestamp.from(java.time.Instant.ofEpochMilli(t)).toInstant().toString().replace('T', ' ')
+                            .replace("Z", "") + "' ORDER BY asset_id, snapshot_time DESC",
+                    rs -> rs.getString(2) + " " + rs.getTimestamp(3).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC));
+            Map<String, String> expectedAsOf = new TreeMap<>();
+            for (var r : io.twinstream.jobs.io.TopicReader.readAll(pipeline.kafkaProperties(),
+                    pipeline.get(Key.TOPIC_HISTORY), true)) {
+                TwinSnapshot h = TwinOutputs.read(r.value(), TwinSnapshot.class);
+                if (h.siteId().equals(any.siteId()) && h.snapshotTime() <= t) {
+                    expectedAsOf.put(h.assetId(), h.status() + " " + java.time.Instant.ofEpochMilli(h.snapshotTime()));
+                }
+            }
+            assertThat(expectedAsOf).isNotEmpty();
+            assertThat(asOf).isEqualTo(expectedAsOf);
         }
     }
 

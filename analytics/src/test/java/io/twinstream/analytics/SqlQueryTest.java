@@ -73,6 +73,67 @@ class SqlQueryTest {
         return r.rows().stream().collect(Collectors.toMap(row -> row.getField(i), row -> row));
     }
 
+    /** Every history record, per asset in its order. */
+    static Map<String, List<TwinSnapshot>> history() {
+        Map<String, List<TwinSnapshot>> byAsset = new java.util.TreeMap<>();
+        for (var r : io.twinstream.jobs.io.TopicReader.readAll(config.kafkaProperties(),
+                config.get(PipelineConfig.Key.TOPIC_HISTORY), true)) {
+            TwinSnapshot s = TwinOutputs.read(r.value(), TwinSnapshot.class);
+            byAsset.computeIfAbsent(s.assetId(), k -> new java.util.ArrayList<>()).add(s);
+        }
+        return byAsset;
+    }
+
+    @Test
+    void theHistoryKeepsEverySnapshotOfEveryTwin() {
+        Map<String, List<TwinSnapshot>> history = history();
+        Map<String, List<String>> snapshots = io.twinstream.jobs.faulttolerance.PipelineFixture.byKey(
+                config.kafkaProperties(), config.get(PipelineConfig.Key.TOPIC_SNAPSHOTS));
+        assertThat(history.keySet()).isEqualTo(twins.keySet());
+        history.forEach((asset, h) -> assertThat(h).as(asset).isEqualTo(snapshots.get(asset).stream()
+                .map(json -> TwinOutputs.read(json.getBytes(StandardCharsets.UTF_8), TwinSnapshot.class)).toList()));
+    }
+
+    @Test
+    void asOfATimeGivesEachTwinAsItsNewestHistoryRecordThenSaid() throws Exception {
+        Map<String, List<TwinSnapshot>> history = history();
+        String asset = history.keySet().iterator().next();
+        List<TwinSnapshot> h = history.get(asset);
+        TwinSnapshot middle = h.get(h.size() / 2);
+        long t = middle.snapshotTime() + 1; // just after it: it is still the one in force
+        QueryResult one = SqlQuery.run(config, SqlQuery.asOf(t, asset, null));
+        assertThat(one.rows()).singleElement().satisfies(row -> {
+            assertThat(row.getField(one.index("snapshotTime"))).isEqualTo(middle.snapshotTime());
+            assertThat(row.getField(one.index("status"))).isEqualTo(middle.status().name());
+        });
+
+        String site = middle.siteId();
+        QueryResult all = SqlQuery.run(config, SqlQuery.asOf(t, null, site));
+        Map<String, TwinSnapshot> expected = new java.util.TreeMap<>();
+        history.forEach((id, list) -> list.stream().filter(s -> s.snapshotTime() <= t).reduce((a, b) -> b)
+                .filter(s -> site.equals(s.siteId())).ifPresent(s -> expected.put(id, s)));
+        assertThat(expected).isNotEmpty();
+        assertThat(all.column("assetId")).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (Row row : all.rows()) {
+            TwinSnapshot s = expected.get((String) row.getField(all.index("assetId")));
+            assertThat(row.getField(all.index("snapshotTime"))).isEqualTo(s.snapshotTime());
+            assertThat(row.getField(all.index("status"))).isEqualTo(s.status().name());
+        }
+    }
+
+    @Test
+    void siteRollupsOfTheLastHourAreTheRollupTopicsSiteMinutes() throws Exception {
+        QueryResult r = example("site-rollups-last-hour");
+        List<io.twinstream.schemas.Rollup> topic = io.twinstream.jobs.io.TopicReader.readAll(config.kafkaProperties(),
+                config.get(PipelineConfig.Key.TOPIC_ROLLUPS), true).stream()
+                .map(rec -> TwinOutputs.read(rec.value(), io.twinstream.schemas.Rollup.class))
+                .filter(x -> x.scope() == io.twinstream.schemas.Rollup.Scope.SITE && x.period().equals("PT1M")).toList();
+        assertThat(topic).isNotEmpty();
+        assertThat(r.rows()).hasSize(topic.size()); // the run is 30 minutes: all of it is the last hour
+        long offline = topic.stream().mapToLong(x -> x.figures().offline()).sum();
+        assertThat(r.column("offline").stream().mapToLong(o -> ((Number) o).longValue()).sum()).isEqualTo(offline);
+    }
+
     @Test
     void fleetHealthBySite() throws Exception {
         QueryResult r = example("fleet-health-by-site");

@@ -41,13 +41,13 @@ class SqlScriptsTest {
     void everyShippedScriptRendersFromTheDefaultConfiguration() {
         PipelineConfig c = PipelineConfig.defaults().with(Key.TOPIC_SNAPSHOTS, "my.snapshots");
         List<String> tables = SqlScripts.statements("tables.sql", SqlScripts.values(c, true));
-        assertThat(tables).hasSize(3).allMatch(s -> s.startsWith("CREATE TABLE"));
+        assertThat(tables).hasSize(6).allMatch(s -> s.startsWith("CREATE TABLE"));
         assertThat(tables.get(0)).contains("'topic' = 'my.snapshots'", "'scan.bounded.mode' = 'latest-offset'");
         assertThat(SqlScripts.statements("tables.sql", SqlScripts.values(c, false)).get(0))
                 .contains("'scan.bounded.mode' = 'unbounded'");
         assertThat(SqlScripts.statements("postgres-sink.sql", SqlScripts.values(c, false)))
-                .filteredOn(s -> s.startsWith("INSERT INTO")).hasSize(2);
-        assertThat(SqlScripts.statements("postgres-schema.sql", Map.of())).hasSize(21)
+                .filteredOn(s -> s.startsWith("INSERT INTO")).hasSize(3);
+        assertThat(SqlScripts.statements("postgres-schema.sql", Map.of())).hasSize(23)
                 .filteredOn(s -> s.startsWith("ALTER TABLE")).hasSize(16);
         PipelineConfig quote = c.with(Key.POSTGRES_PASSWORD, "it's");
         assertThat(SqlScripts.statements("postgres-sink.sql", SqlScripts.values(quote, false)).get(0))

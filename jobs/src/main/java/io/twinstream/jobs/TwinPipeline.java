@@ -165,12 +165,16 @@ public final class TwinPipeline {
                 .keyBy(new ByAssetId(), Types.STRING)
                 .connect(checkedModels.broadcast())
                 .transform("digital-twin", TypeInformation.of(TwinSnapshot.class), new DigitalTwinOperator(
-                        new DigitalTwinFunction(models, TwinSettings.from(config), ScoringSettings.from(config),
+                        new DigitalTwinFunction(models, io.keepsHistory() ? TwinSettings.from(config)
+                                : TwinSettings.from(config).withHistory(-1), ScoringSettings.from(config),
                                 AlertSettings.from(config), ControlSettings.from(config),
                                 config.millis(PipelineConfig.Key.MAX_OUT_OF_ORDERNESS))))
                 .uid("digital-twin");
 
         io.snapshots(twins);
+        if (io.keepsHistory()) {
+            io.history(twins.getSideOutput(DigitalTwinFunction.HISTORY));
+        }
         io.scores(twins.getSideOutput(DigitalTwinFunction.SCORES));
         DataStream<Alert> alerts = twins.getSideOutput(DigitalTwinFunction.ALERTS);
         if (io.rollsUp()) {

@@ -105,9 +105,10 @@ public final class PipelineConfig implements Serializable {
                 "a snapshot at least this often per asset, also without change"),
         HISTORY_RETENTION("history.retention", "30 d",
                 "how long the history topic keeps a twin's snapshot changes (its retention.ms when the topic is created)"),
-        HISTORY_INTERVAL("history.min-interval", "1 min",
-                "at most one change-driven history record per asset per this much event time (status, registry and "
-                        + "control changes are always kept)"),
+        HISTORY_INTERVAL("history.min-interval", "0 s",
+                "0 = the history keeps every snapshot (an as-of answer is the snapshot then current); above 0, at most "
+                        + "one change or periodic snapshot per asset per this much event time (status, registry and control "
+                        + "changes are always kept)"),
         ROLLUP_PERIODS("rollup.periods", "1 min, 1 h",
                 "tumbling event-time periods of the roll-ups, comma-separated; each a multiple of rollup.step"),
         ROLLUP_STEP("rollup.step", "10 s",

@@ -47,7 +47,8 @@ import org.apache.flink.types.StringValue;
  * surprise, seasonal profile, longest normal runs and held-baseline flag, and the alerting stage's last re-baseline;
  * layout 4 the twin's model version, inferred-model flag and registry entry (an asset restored from an older layout
  * follows version 1 of its built-in model); layout 5 the asset's desired and reported settable properties and its
- * commands ({@code DeviceControl}), and operators' annotations of its alerts and its silence ({@code AlertNotes}). State written with an older layout is read and migrated.
+ * commands ({@code DeviceControl}), and operators' annotations of its alerts and its silence ({@code AlertNotes});
+ * layout 6 the time of the twin's latest history record. State written with an older layout is read and migrated.
  *
  * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
  * migrates the state ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added
@@ -56,7 +57,7 @@ import org.apache.flink.types.StringValue;
 public final class AssetStateSerializer extends TypeSerializer<AssetState> {
     private static final long serialVersionUID = 1L;
 
-    static final int VERSION = 5;
+    static final int VERSION = 6;
 
     /** The layout this serializer reads and writes: {@link #VERSION}, or 1 to read state written before it. */
     private final int layout;
@@ -678,6 +679,9 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 out.writeBoolean(t.modelInferred);
                 registry(t.registry);
             }
+            if (layout >= 6) {
+                time(t.lastHistoryTime);
+            }
         }
 
         /** The registry entry field by field: written with every reading, it must cost no more than its bytes. */
@@ -1156,6 +1160,9 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 t.registry = registry();
             } else if (t.assetType != null) {
                 t.modelVersion = 1; // before layout 4 every twin followed a built-in model, all at version 1
+            }
+            if (layout >= 6) {
+                t.lastHistoryTime = time();
             }
             return t;
         }

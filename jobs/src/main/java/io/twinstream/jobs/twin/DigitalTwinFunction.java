@@ -103,6 +103,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private final OperatorActions actions = new OperatorActions();
     private final long orderingBoundMs;
     private final long stateTtlMs;
+    private final long historyIntervalMs;
 
     private transient ValueState<AssetState> state;
     private transient Counter accepted;
@@ -149,6 +150,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         this.control = new ControlLogic(controlSettings);
         this.orderingBoundMs = orderingBoundMs;
         this.stateTtlMs = twinSettings.stateTtlMs();
+        this.historyIntervalMs = twinSettings.historyIntervalMs();
     }
 
     /**
@@ -710,6 +712,23 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                     silenced ? new TwinSnapshot.Silence(notes.silencedUntil, notes.silencedBy, notes.silenceNote) : null);
         }
         e.out().collect(s);
+        if (historyIntervalMs >= 0 && keepsInHistory(e.st().twin, s)) {
+            e.st().twin.lastHistoryTime = s.snapshotTime();
+            e.ctx().output(HISTORY, s);
+        }
+    }
+
+    /**
+     * A change of status, registry entry, desired state or commands, and the last snapshot of a bounded run, always;
+     * other snapshots at most once per {@code history.min-interval}: the history is for "what was it like at T", and
+     * a twin's sensors move with every reading.
+     */
+    private boolean keepsInHistory(TwinState twin, TwinSnapshot s) {
+        return switch (s.reason()) {
+            case STATUS, REGISTRY, CONTROL, FINAL -> true;
+            case CHANGE, PERIODIC -> twin.lastHistoryTime == Long.MIN_VALUE
+                    || s.snapshotTime() - twin.lastHistoryTime >= historyIntervalMs;
+        };
     }
 
     private void emitScore(Emitter e, AnomalyScore score) {

@@ -16,6 +16,8 @@ import java.io.Serializable;
  * @param snapshotPeriodicIntervalMs at least one snapshot per this much event time while not OFFLINE
  * @param inferUnknownTypes   a reading of a type without a model gets a twin with learned sensors (else a dead letter)
  * @param inferredIntervalMs  sampling interval of such a twin
+ * @param historyIntervalMs   at most one change or periodic history record per asset per this much event time (0 = all
+ *                            snapshots); negative = the twin keeps no history (no history sink)
  */
 public record TwinSettings(
         long allowedLatenessMs,
@@ -26,12 +28,26 @@ public record TwinSettings(
         long snapshotMinIntervalMs,
         long snapshotPeriodicIntervalMs,
         boolean inferUnknownTypes,
-        long inferredIntervalMs) implements Serializable {
+        long inferredIntervalMs,
+        long historyIntervalMs) implements Serializable {
+
+    public TwinSettings(long allowedLatenessMs, int staleAfterIntervals, int offlineAfterIntervals, int dedupWindow,
+            long stateTtlMs, long snapshotMinIntervalMs, long snapshotPeriodicIntervalMs, boolean inferUnknownTypes,
+            long inferredIntervalMs) {
+        this(allowedLatenessMs, staleAfterIntervals, offlineAfterIntervals, dedupWindow, stateTtlMs, snapshotMinIntervalMs,
+                snapshotPeriodicIntervalMs, inferUnknownTypes, inferredIntervalMs, -1);
+    }
 
     public TwinSettings(long allowedLatenessMs, int staleAfterIntervals, int offlineAfterIntervals, int dedupWindow,
             long stateTtlMs, long snapshotMinIntervalMs, long snapshotPeriodicIntervalMs) {
         this(allowedLatenessMs, staleAfterIntervals, offlineAfterIntervals, dedupWindow, stateTtlMs, snapshotMinIntervalMs,
                 snapshotPeriodicIntervalMs, false, 60_000);
+    }
+
+    /** The same settings with history kept at most once per {@code intervalMs} (0 = all, negative = none). */
+    public TwinSettings withHistory(long intervalMs) {
+        return new TwinSettings(allowedLatenessMs, staleAfterIntervals, offlineAfterIntervals, dedupWindow, stateTtlMs,
+                snapshotMinIntervalMs, snapshotPeriodicIntervalMs, inferUnknownTypes, inferredIntervalMs, intervalMs);
     }
 
     public TwinSettings {
@@ -44,7 +60,7 @@ public record TwinSettings(
         return new TwinSettings(c.millis(Key.ALLOWED_LATENESS), c.integer(Key.STALE_AFTER_INTERVALS),
                 c.integer(Key.OFFLINE_AFTER_INTERVALS), c.integer(Key.DEDUP_WINDOW), c.millis(Key.STATE_TTL),
                 c.millis(Key.SNAPSHOT_MIN_INTERVAL), c.millis(Key.SNAPSHOT_PERIODIC_INTERVAL),
-                unknownTypes(c.get(Key.UNKNOWN_TYPE)), c.millis(Key.INFERRED_INTERVAL));
+                unknownTypes(c.get(Key.UNKNOWN_TYPE)), c.millis(Key.INFERRED_INTERVAL), c.millis(Key.HISTORY_INTERVAL));
     }
 
     private static boolean unknownTypes(String value) {

@@ -26,6 +26,8 @@ public class TwinState {
     public AssetStatus status = AssetStatus.ONLINE;
     /** Event time of the last emitted snapshot. */
     public long lastSnapshotTime = Long.MIN_VALUE;
+    /** Event time of the twin's latest history record (history.min-interval). */
+    public long lastHistoryTime = Long.MIN_VALUE;
     /** Whether the twin changed since the last snapshot. */
     public boolean dirty;
     public Map<String, SensorStats> sensors = new HashMap<>();

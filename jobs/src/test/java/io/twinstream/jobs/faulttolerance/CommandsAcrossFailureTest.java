@@ -36,8 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Commands and alert actions across a TaskManager failure: the same input in three phases (first readings, then the
  * desired states, then two minutes of readings during which both TaskManagers die and two fresh ones take over, then
- * operators' actions) gives, to read_committed consumers, each command id once and exactly the commands, alerts and
- * snapshots of a failure-free run of the same phases. Each phase starts once the previous one's records are consumed
+ * operators' actions) gives, to read_committed consumers, each command id once and exactly the commands, alerts,
+ * snapshots, roll-ups and site states of a failure-free run of the same phases. Each phase starts once the previous one's records are consumed
  * and checkpointed, so the only input read again after the failure is the telemetry, whose order per asset is its
  * partition's.
  */
@@ -67,6 +67,8 @@ class CommandsAcrossFailureTest {
             assertThat(failed.get("alerts")).isEqualTo(reference.get("alerts"));
             assertThat(failed.get("snapshots")).isEqualTo(reference.get("snapshots"));
             assertThat(failed.get("dead-letters")).isEqualTo(reference.get("dead-letters"));
+            assertThat(failed.get("rollups")).as("roll-ups").isNotEmpty().isEqualTo(reference.get("rollups"));
+            assertThat(failed.get("site-state")).as("site states").isNotEmpty().isEqualTo(reference.get("site-state"));
             // what the operators' actions did, once each
             List<Alert> alerts = failed.get("alerts").stream().map(l -> read(l.substring(l.indexOf(' ') + 1),
                     Alert.class)).toList();
@@ -147,6 +149,8 @@ class CommandsAcrossFailureTest {
         out.put("alerts", byKeyInOrder(c, Key.TOPIC_ALERTS));
         out.put("snapshots", byKeyInOrder(c, Key.TOPIC_SNAPSHOTS));
         out.put("dead-letters", byKeyInOrder(c, Key.TOPIC_DEAD_LETTER));
+        out.put("rollups", byKeyInOrder(c, Key.TOPIC_ROLLUPS));
+        out.put("site-state", byKeyInOrder(c, Key.TOPIC_SITE_STATE));
         return out;
     }
 

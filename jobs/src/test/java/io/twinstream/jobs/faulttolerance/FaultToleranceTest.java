@@ -83,6 +83,8 @@ class FaultToleranceTest {
             assertThat(reference.scores()).isNotEmpty();
             assertThat(reference.alertEvents()).isPositive();
             assertThat(reference.deadLetters()).isNotEmpty();
+            assertThat(reference.rollups()).isNotEmpty();
+            assertThat(reference.siteStates()).isNotEmpty();
         }
         return reference;
     }
@@ -140,6 +142,8 @@ class FaultToleranceTest {
         assertSameRecords("alerts", out.alerts(), ref.alerts());
         assertSameRecords("scores", out.scores(), ref.scores());
         assertSameRecords("snapshots", out.snapshots(), ref.snapshots());
+        assertSameRecords("rollups", out.rollups(), ref.rollups());
+        assertSameRecords("site states", out.siteStates(), ref.siteStates());
     }
 
     /** The record of {@code candidates} that parses to the same reading as {@code json}, or null. */
@@ -209,6 +213,8 @@ class FaultToleranceTest {
         assertSameRecords("alerts", out.alerts(), ref.alerts());
         assertSameRecords("scores", out.scores(), ref.scores());
         assertSameRecords("snapshots", out.snapshots(), ref.snapshots());
+        assertSameRecords("rollups", out.rollups(), ref.rollups());
+        assertSameRecords("site states", out.siteStates(), ref.siteStates());
     }
 
     static String listing(String savepoint) throws java.io.IOException {

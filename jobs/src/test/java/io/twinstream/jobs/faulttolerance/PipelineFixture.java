@@ -140,7 +140,7 @@ public final class PipelineFixture {
     }
 
     /** Records per key in partition order: one key's records come from one subtask, in its order. */
-    static Map<String, List<String>> byKey(java.util.Properties props, String topic) {
+    public static Map<String, List<String>> byKey(java.util.Properties props, String topic) {
         Map<String, List<String>> out = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(props, topic, true)) {
             out.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())

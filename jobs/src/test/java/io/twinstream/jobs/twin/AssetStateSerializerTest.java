@@ -120,6 +120,7 @@ class AssetStateSerializerTest {
         s.twin.sensors = null;
         s.twin.status = null;
         s.twin.firstSeen = 5L;
+        s.twin.lastHistoryTime = 4_000L;
         s.twin.seenSeqs = new long[] {0, -1, Long.MIN_VALUE, 7, 0, 0, 0, 0, 9};
         SensorStats stats = new SensorStats();
         stats.lastValue = -0.0;
@@ -196,6 +197,7 @@ class AssetStateSerializerTest {
         s.timer = Long.MIN_VALUE + 1;
         s.twin.lastSeen = Long.MIN_VALUE + 2;
         s.twin.lastSnapshotTime = -1;
+        s.twin.lastHistoryTime = Long.MAX_VALUE - 3;
         s.twin.maxSeq = Long.MIN_VALUE;
         s.twin.eventsAccepted = Long.MAX_VALUE;
         s.pendingDuplicates.add(Long.MAX_VALUE);
@@ -275,6 +277,9 @@ class AssetStateSerializerTest {
         }
         copy.control = null; // layout 5
         copy.notes = null;
+        if (copy.twin != null) {
+            copy.twin.lastHistoryTime = Long.MIN_VALUE; // layout 6
+        }
         return copy;
     }
 

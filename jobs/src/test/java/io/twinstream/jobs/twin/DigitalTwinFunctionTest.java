@@ -108,6 +108,44 @@ class DigitalTwinFunctionTest {
     }
 
     @Test
+    void theHistoryKeepsStatusChangesAndAtMostOneOtherSnapshotPerIntervalOrEverySnapshotAtZero() throws Exception {
+        for (long interval : new long[] {0, 30_000}) {
+            harness = harnessOf(new DigitalTwinFunction(AssetModels.builtIn(), TWIN.withHistory(interval), SCORING,
+                    ALERTING, 0));
+            harness.open();
+            for (int i = 1; i <= 120; i++) {
+                send(reading(PUMP, i, i * 1_000L, 100 + i % 7)); // a change every second: a snapshot every 5 s
+            }
+            harness.processWatermark(200_000); // silent: STALE, then OFFLINE
+            List<TwinSnapshot> all = snapshots();
+            List<TwinSnapshot> history = side(harness, DigitalTwinFunction.HISTORY);
+            if (interval == 0) {
+                assertThat(history).isEqualTo(all);
+            } else {
+                assertThat(history.size()).isLessThan(all.size() / 3);
+                assertThat(history).containsAll(all.stream().filter(s -> s.reason() == SnapshotReason.STATUS).toList());
+                for (int k = 1; k < history.size(); k++) {
+                    if (history.get(k).reason() == SnapshotReason.CHANGE || history.get(k).reason() == SnapshotReason.PERIODIC) {
+                        assertThat(history.get(k).snapshotTime() - history.get(k - 1).snapshotTime())
+                                .isGreaterThanOrEqualTo(interval);
+                    }
+                }
+            }
+            harness.close();
+        }
+        harness = null;
+    }
+
+    @Test
+    void withoutAHistorySinkTheTwinPicksNoHistory() throws Exception {
+        open();
+        send(reading(PUMP, 1, 1_000, 100));
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(snapshots()).isNotEmpty();
+        assertThat(side(harness, DigitalTwinFunction.HISTORY)).isEmpty();
+    }
+
+    @Test
     void duplicatesAreDroppedAndDoNotChangeTheTwin() throws Exception {
         open();
         send(reading(PUMP, 1, 1_000, 100));
