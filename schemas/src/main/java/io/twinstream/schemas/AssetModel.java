@@ -18,10 +18,16 @@ import java.util.stream.Collectors;
  * @param settable           properties operators may set ({@code twin.desired}); empty if none
  * @param commands           names of the explicit commands the asset takes ({@code twin.command-requests}: a
  *                           {@code restart}, say); empty if none
+ * @param energy             where its energy comes from (power or a counter, produced or consumed); null if none
  */
 public record AssetModel(String type, Integer version, String description, long samplingIntervalMs,
-        List<SensorSpec> sensors, List<SettableProperty> settable, List<String> commands)
+        List<SensorSpec> sensors, List<SettableProperty> settable, List<String> commands, EnergySpec energy)
         implements java.io.Serializable {
+
+    public AssetModel(String type, Integer version, String description, long samplingIntervalMs,
+            List<SensorSpec> sensors, List<SettableProperty> settable, List<String> commands) {
+        this(type, version, description, samplingIntervalMs, sensors, settable, commands, null);
+    }
 
     public AssetModel {
         version = version == null ? 1 : version;

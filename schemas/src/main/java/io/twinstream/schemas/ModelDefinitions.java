@@ -154,6 +154,17 @@ public final class ModelDefinitions {
                 throw new DefinitionException(at + ".max: must be greater than min (" + p.min() + ")");
             }
         }
+        EnergySpec e = m.energy();
+        if (e != null) {
+            if (e.power().isEmpty() == (e.counter() == null)) {
+                throw new DefinitionException(prefix + "energy: give either power (sensors) or counter, not both");
+            }
+            for (String sensor : e.sensors()) {
+                if (m.sensor(sensor) == null) {
+                    throw new DefinitionException(prefix + "energy: '" + sensor + "' is not a sensor of the model");
+                }
+            }
+        }
         return m;
     }
 }

@@ -150,6 +150,9 @@ public final class OutputWriters {
             if (s.silence() != null) {
                 provider.defaultSerializeField("silence", s.silence(), g);
             }
+            if (s.energy() != null) {
+                provider.defaultSerializeField("energy", s.energy(), g);
+            }
             g.writeEndObject();
         }
 

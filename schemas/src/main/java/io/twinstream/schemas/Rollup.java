@@ -3,7 +3,7 @@ package io.twinstream.schemas;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
- * One group's roll-up for one tumbling event-time period, on the roll-ups topic keyed by {@code scope:key}. The
+ * One group's roll-up for one tumbling event-time period, on the roll-ups topic keyed by {@code scope:key:period}. The
  * statuses, health and open alerts are those in force at the period's end; energy is what the period integrated.
  *
  * @param schemaVersion contract version (see {@link SchemaVersions#ROLLUP})
@@ -19,8 +19,8 @@ public record Rollup(int schemaVersion, Scope scope, String key, String period, 
 
     public enum Scope { SITE, TYPE, FLEET }
 
-    /** The Kafka key: one group's periods share a partition, in order. */
+    /** The Kafka key: one group's roll-ups of one period length share a partition, in order. */
     public String topicKey() {
-        return scope + ":" + key;
+        return scope + ":" + key + ":" + period;
     }
 }

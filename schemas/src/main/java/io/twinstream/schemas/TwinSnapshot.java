@@ -33,6 +33,8 @@ import java.util.Map;
  *                          model without settable properties
  * @param commands          commands pending, and those that ended since the previous snapshot; absent (null) when none
  * @param silence           the asset's alert silence while it lasts (who, until when, why); absent (null) otherwise
+ * @param energy            energy produced and consumed this hour and day, the previous ones, in all, with the model's
+ *                          figures of merit; absent (null) for a model without energy
  */
 public record TwinSnapshot(
         int schemaVersion,
@@ -57,7 +59,20 @@ public record TwinSnapshot(
         AssetInfo registry,
         @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, PropertyState> properties,
         @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<CommandStatus> commands,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Silence silence) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Silence silence,
+        @JsonInclude(JsonInclude.Include.NON_NULL) EnergyView energy) {
+
+    /** A snapshot without energy. */
+    public TwinSnapshot(int schemaVersion, String assetId, String assetType, String siteId, AssetStatus status,
+            Long firstSeen, long lastSeen, long lastSeq, long eventsAccepted, long duplicatesDropped,
+            int outOfRangeSensors, Map<String, SensorState> sensors, long snapshotTime, SnapshotReason reason,
+            Double health, Integer openAlerts, Map<String, SensorScore> maintenance, Integer modelVersion,
+            Boolean modelInferred, AssetInfo registry, Map<String, PropertyState> properties,
+            java.util.List<CommandStatus> commands, Silence silence) {
+        this(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
+                duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
+                modelVersion, modelInferred, registry, properties, commands, silence, null);
+    }
 
     /**
      * An asset's alert silence ({@code bin/twinstream alerts silence}): scoring goes on, no new alert is raised.
@@ -83,7 +98,14 @@ public record TwinSnapshot(
     public TwinSnapshot withHealth(Double health, Integer openAlerts, Map<String, SensorScore> maintenance) {
         return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
                 duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
-                modelVersion, modelInferred, registry, properties, commands, silence);
+                modelVersion, modelInferred, registry, properties, commands, silence, energy);
+    }
+
+    /** The same snapshot with the asset's energy. */
+    public TwinSnapshot withEnergy(EnergyView energy) {
+        return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
+                duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
+                modelVersion, modelInferred, registry, properties, commands, silence, energy);
     }
 
     /** The same snapshot with the asset's settable properties, commands and silence attached. */
@@ -91,6 +113,6 @@ public record TwinSnapshot(
             java.util.List<CommandStatus> commands, Silence silence) {
         return new TwinSnapshot(schemaVersion, assetId, assetType, siteId, status, firstSeen, lastSeen, lastSeq, eventsAccepted,
                 duplicatesDropped, outOfRangeSensors, sensors, snapshotTime, reason, health, openAlerts, maintenance,
-                modelVersion, modelInferred, registry, properties, commands, silence);
+                modelVersion, modelInferred, registry, properties, commands, silence, energy);
     }
 }

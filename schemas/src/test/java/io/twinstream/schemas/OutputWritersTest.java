@@ -78,7 +78,17 @@ class OutputWritersTest {
                 random.nextInt(), sensorStates(), random.nextLong(), maybe(pick(SnapshotReason.values())),
                 maybe(number()), maybe(random.nextInt(3)), sensorScores(), maybe(random.nextInt(5)),
                 maybe(random.nextBoolean()), maybe(registry()), maybe(properties()), maybe(commands()),
-                maybe(new TwinSnapshot.Silence(random.nextLong(), maybe(text()), maybe(text()))));
+                maybe(new TwinSnapshot.Silence(random.nextLong(), maybe(text()), maybe(text()))), maybe(energy()));
+    }
+
+    private EnergyView energy() {
+        return new EnergyView(maybe(number()), maybe(period()), maybe(period()), maybe(period()), maybe(period()), number(),
+                number());
+    }
+
+    private EnergyView.Period period() {
+        return new EnergyView.Period(random.nextLong(), number(), number(), maybe(number()), maybe(number()),
+                maybe(number()), maybe(number()));
     }
 
     private Map<String, PropertyState> properties() {

@@ -57,7 +57,7 @@ public final class PipelineConfig implements Serializable {
         TOPIC_COMMAND_REQUESTS("topics.command-requests", "twin.command-requests",
                 "explicit commands operators ask to send (restart, ...), key = assetId; empty = none"),
         TOPIC_ROLLUPS("topics.rollups", "twin.rollups",
-                "site, asset-type and fleet roll-ups per period (key = scope:key); empty = no roll-ups, site state or site alerts"),
+                "site, asset-type and fleet roll-ups per period (key = scope:key:period); empty = no roll-ups, site state or site alerts"),
         TOPIC_SITE_STATE("topics.site-state", "twin.site-state", "each site's current roll-up, compacted, key = siteId"),
         TOPIC_HISTORY("topics.history", "twin.history",
                 "twin history: snapshot changes kept for history.retention, key = assetId; empty = no history"),

@@ -48,8 +48,30 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
     /** An open alert of one of the site's assets. */
     public record OpenAlert(String assetId, Alert.Severity severity) {}
 
-    /** Energy summed for one period and type. */
-    public record EnergySum(double producedKwh, double consumedKwh) {}
+    /**
+     * Energy summed for one period and type: produced, consumed, produced by rated assets, volume, consumed by assets
+     * measuring volume, storage charge and discharge.
+     */
+    public record EnergySum(double producedKwh, double consumedKwh, double ratedProducedKwh, double volumeM3,
+            double pumpedConsumedKwh, double storageChargedKwh, double storageDischargedKwh) {
+
+        double[] values() {
+            return new double[] {producedKwh, consumedKwh, ratedProducedKwh, volumeM3, pumpedConsumedKwh,
+                storageChargedKwh, storageDischargedKwh};
+        }
+
+        static EnergySum of(RollupInput in) {
+            return new EnergySum(in.producedKwh(), in.consumedKwh(), in.ratedKw() > 0 ? in.producedKwh() : 0,
+                    in.volumeM3(), in.pumped() ? in.consumedKwh() : 0, in.storage() ? in.consumedKwh() : 0,
+                    in.storage() ? in.producedKwh() : 0);
+        }
+
+        EnergySum plus(EnergySum o) {
+            return new EnergySum(producedKwh + o.producedKwh, consumedKwh + o.consumedKwh,
+                    ratedProducedKwh + o.ratedProducedKwh, volumeM3 + o.volumeM3, pumpedConsumedKwh + o.pumpedConsumedKwh,
+                    storageChargedKwh + o.storageChargedKwh, storageDischargedKwh + o.storageDischargedKwh);
+        }
+    }
 
     private final RollupSettings settings;
     private transient MapState<String, AssetFigures> assets;
@@ -151,13 +173,16 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
         }
 
         // periods that end here are set aside; those whose lateness has passed go out with their energy
+        boolean ended = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         for (long period : settings.periodsMs()) {
-            if (boundary % period == 0) {
+            // at the end of a bounded input, no period after the one holding the last input
+            if (boundary % period == 0 && (!ended || boundary <= Math.floorDiv(p.lastInputTime(), period) * period + period)) {
                 for (Map.Entry<String, RollupPartial> cell : f.byType.entrySet()) {
                     RollupPartial c = cell.getValue();
                     closing.put(slot(period, boundary, cell.getKey()), new RollupPartial(null, null, site, cell.getKey(),
                             period, boundary, c.assets(), c.online(), c.stale(), c.offline(), c.alertingAssets(),
-                            c.openWarning(), c.openCritical(), c.scored(), c.healthSum(), c.worstHealth(), false, 0, 0));
+                            c.openWarning(), c.openCritical(), c.scored(), c.healthSum(), c.worstHealth(), false, 0, 0,
+                            c.ratedKw(), 0, 0, 0, 0, 0));
                 }
             }
         }
@@ -180,7 +205,7 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
             }
             EnergySum sum = energy.get(slot);
             if (sum != null) {
-                c = c.withEnergy(sum.producedKwh(), sum.consumedKwh());
+                c = c.withEnergy(sum.values());
                 energy.remove(slot);
             }
             closing.remove(slot);
@@ -198,15 +223,26 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
 
     /**
      * The next boundary: every step while the input goes on, so that a site whose assets fell silent still goes
-     * OFFLINE and pages; at the end of a bounded input (watermark at its maximum), up to where the longest period
-     * holding the last input and its lateness end, and no further.
+     * OFFLINE and pages. At the end of a bounded input (watermark at its maximum) only the boundaries still owed: the
+     * end of each period holding the last input, and the lateness of each period set aside; then none.
      */
-    private void scheduleNext(OnTimerContext ctx, long boundary, long lastInputTime) {
+    private void scheduleNext(OnTimerContext ctx, long boundary, long lastInputTime) throws Exception {
         long next = boundary + settings.stepMs();
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
-            long longest = settings.longestPeriod();
-            long end = Math.floorDiv(lastInputTime, longest) * longest + longest + settings.latenessMs();
-            if (next > end) {
+            next = Long.MAX_VALUE;
+            for (long period : settings.periodsMs()) {
+                long end = Math.floorDiv(lastInputTime, period) * period + period;
+                if (end > boundary) {
+                    next = Math.min(next, end);
+                }
+            }
+            for (String slot : closing.keys()) {
+                next = Math.min(next, Math.max(endOf(slot) + settings.latenessMs(), boundary + settings.stepMs()));
+            }
+            for (String slot : energy.keys()) {
+                next = Math.min(next, Math.max(endOf(slot) + settings.latenessMs(), boundary + settings.stepMs()));
+            }
+            if (next == Long.MAX_VALUE) {
                 return;
             }
         }
@@ -251,7 +287,7 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
         if (in.isSnapshot()) {
             AssetFigures a = assets.get(in.assetId());
             a = a == null ? AssetFigures.empty(in.assetType()) : a;
-            assets.put(in.assetId(), a.withSnapshot(in.assetType(), in.status(), in.health()));
+            assets.put(in.assetId(), a.withSnapshot(in.assetType(), in.status(), in.health(), in.ratedKw()));
         } else if (in.isAlert()) {
             OpenAlert before = openAlerts.get(in.alertId());
             int dw = 0;
@@ -285,8 +321,7 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
                 }
                 String slot = slot(period, end, in.assetType());
                 EnergySum sum = energy.get(slot);
-                energy.put(slot, sum == null ? new EnergySum(in.producedKwh(), in.consumedKwh())
-                        : new EnergySum(sum.producedKwh() + in.producedKwh(), sum.consumedKwh() + in.consumedKwh()));
+                energy.put(slot, sum == null ? EnergySum.of(in) : sum.plus(EnergySum.of(in)));
             }
         }
     }
@@ -312,7 +347,7 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
                     a.status() == AssetStatus.OFFLINE ? 1 : 0, a.openWarning() + a.openCritical() > 0 ? 1 : 0,
                     a.openWarning(), a.openCritical(), a.health() == null ? 0 : 1,
                     a.health() == null ? 0 : a.health(), a.health() == null ? Double.POSITIVE_INFINITY : a.health(),
-                    false, 0, 0);
+                    false, 0, 0, a.ratedKw(), 0, 0, 0, 0, 0);
             f.total = RollupPartial.merge(f.total, one);
             f.byType.merge(a.assetType(), one, RollupPartial::merge);
             f.assets++;

@@ -48,7 +48,7 @@ import org.apache.flink.types.StringValue;
  * layout 4 the twin's model version, inferred-model flag and registry entry (an asset restored from an older layout
  * follows version 1 of its built-in model); layout 5 the asset's desired and reported settable properties and its
  * commands ({@code DeviceControl}), and operators' annotations of its alerts and its silence ({@code AlertNotes});
- * layout 6 the time of the twin's latest history record. State written with an older layout is read and migrated.
+ * layout 6 the time of the twin's latest history record and its energy meter. State written with an older layout is read and migrated.
  *
  * <p>Savepoints written with Flink's POJO serializer (before layout 1) restore too: Flink reads them with it and
  * migrates the state ({@link Snapshot#resolveSchemaCompatibility}). A field added to the state classes must be added
@@ -681,6 +681,23 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             }
             if (layout >= 6) {
                 time(t.lastHistoryTime);
+                io.twinstream.jobs.energy.EnergyMeter m = t.energy;
+                out.writeBoolean(m != null);
+                if (m != null) {
+                    time(m.lastTime);
+                    number(m.lastPower);
+                    number(m.lastFlow);
+                    number(m.lastCounter);
+                    time(m.bucketStart);
+                    time(m.hourStart);
+                    time(m.dayStart);
+                    time(m.previousHourStart);
+                    time(m.previousDayStart);
+                    time(m.coveredTo);
+                    for (double v : m.sums) {
+                        number(v);
+                    }
+                }
             }
         }
 
@@ -1163,6 +1180,23 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
             }
             if (layout >= 6) {
                 t.lastHistoryTime = time();
+                if (in.readBoolean()) {
+                    io.twinstream.jobs.energy.EnergyMeter m = new io.twinstream.jobs.energy.EnergyMeter();
+                    m.lastTime = time();
+                    m.lastPower = number();
+                    m.lastFlow = number();
+                    m.lastCounter = number();
+                    m.bucketStart = time();
+                    m.hourStart = time();
+                    m.dayStart = time();
+                    m.previousHourStart = time();
+                    m.previousDayStart = time();
+                    m.coveredTo = time();
+                    for (int i = 0; i < m.sums.length; i++) {
+                        m.sums[i] = number();
+                    }
+                    t.energy = m;
+                }
             }
             return t;
         }

@@ -46,6 +46,10 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import io.twinstream.jobs.energy.EnergyLogic;
+import io.twinstream.jobs.energy.EnergyMeter;
+import io.twinstream.jobs.rollup.RollupInput;
+import io.twinstream.schemas.EnergySpec;
 
 /**
  * One asset's digital twin, anomaly scores and alerts, keyed by asset id: state for one asset in
@@ -104,6 +108,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     private final long orderingBoundMs;
     private final long stateTtlMs;
     private final long historyIntervalMs;
+    private final EnergyLogic energy;
 
     private transient ValueState<AssetState> state;
     private transient Counter accepted;
@@ -151,6 +156,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         this.orderingBoundMs = orderingBoundMs;
         this.stateTtlMs = twinSettings.stateTtlMs();
         this.historyIntervalMs = twinSettings.historyIntervalMs();
+        this.energy = new EnergyLogic(twinSettings.energyBucketMs());
     }
 
     /**
@@ -550,6 +556,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         advance(e, endOfInput ? Long.MAX_VALUE : time, endOfInput);
         if (endOfInput) {
+            if (st.twin.energy != null) {
+                energy.finish(st.twin.energy, st.twin.lastSeen, energyOut(e));
+            }
             twin.finish(e.asset(), st.twin, snapshot -> emitSnapshot(e, snapshot));
         }
         state.update(st);
@@ -595,6 +604,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
             } else if (wake == next) {
                 lastWake = wake;
                 AssetStatus before = st.twin.status;
+                if (st.twin.energy != null) {
+                    energy.onSilence(st.twin.energy, wake, energyOut(e));
+                }
                 twin.wake(e.asset(), st.twin, wake, snapshot -> emitSnapshot(e, snapshot));
                 track(before, st.twin.status);
             } else {
@@ -665,6 +677,13 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
             followModel(st, model, t);
         }
         AssetStatus before = st.twin.assetType == null ? null : st.twin.status;
+        if (model != null && model.energy() != null) {
+            if (st.twin.energy == null) {
+                st.twin.energy = new EnergyMeter();
+            }
+            energy.onReading(st.twin.energy, model.energy(), model.samplingIntervalMs(), t.timestamp(), t.readings(),
+                    energyOut(e));
+        }
         twin.apply(e.asset(), st.twin, t, model, snapshot -> emitSnapshot(e, snapshot));
         track(before, st.twin.status);
         if (st.scoring == null) {
@@ -699,8 +718,29 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         }
     }
 
+    /** Where a closed energy bucket goes: to the roll-ups, with what its model says about it. */
+    private EnergyLogic.Buckets energyOut(Emitter e) {
+        TwinState t = e.st().twin;
+        AssetModel model = models.get(t.assetType);
+        EnergySpec spec = model == null ? null : model.energy();
+        return (start, closedAt, produced, consumed, volume) -> {
+            if (spec != null) {
+                e.ctx().output(ENERGY, RollupInput.energy(t.siteId, e.asset(), t.assetType, closedAt, start, produced,
+                        consumed, spec.ratedKw() == null ? 0 : spec.ratedKw(), volume, spec.volumeFlow() != null,
+                        spec.direction() == EnergySpec.Direction.STORAGE));
+            }
+        };
+    }
+
     private void emitSnapshot(Emitter e, TwinSnapshot snapshot) {
         TwinSnapshot s = alerting.onSnapshot(e.asset(), e.st().alerts, snapshot, alert -> emitAlert(e, alert));
+        EnergyMeter meter = e.st().twin.energy;
+        if (meter != null) {
+            AssetModel model = models.get(s.assetType());
+            if (model != null && model.energy() != null) {
+                s = s.withEnergy(EnergyLogic.view(meter, model.energy()));
+            }
+        }
         DeviceControl c = e.st().control;
         AlertNotes notes = e.st().notes;
         boolean silenced = OperatorActions.silenced(notes, s.snapshotTime());

@@ -18,6 +18,7 @@ import java.io.Serializable;
  * @param inferredIntervalMs  sampling interval of such a twin
  * @param historyIntervalMs   at most one change or periodic history record per asset per this much event time (0 = all
  *                            snapshots); negative = the twin keeps no history (no history sink)
+ * @param energyBucketMs      energy is handed to the roll-ups per bucket of this much event time (their smallest period)
  */
 public record TwinSettings(
         long allowedLatenessMs,
@@ -29,7 +30,15 @@ public record TwinSettings(
         long snapshotPeriodicIntervalMs,
         boolean inferUnknownTypes,
         long inferredIntervalMs,
-        long historyIntervalMs) implements Serializable {
+        long historyIntervalMs,
+        long energyBucketMs) implements Serializable {
+
+    public TwinSettings(long allowedLatenessMs, int staleAfterIntervals, int offlineAfterIntervals, int dedupWindow,
+            long stateTtlMs, long snapshotMinIntervalMs, long snapshotPeriodicIntervalMs, boolean inferUnknownTypes,
+            long inferredIntervalMs, long historyIntervalMs) {
+        this(allowedLatenessMs, staleAfterIntervals, offlineAfterIntervals, dedupWindow, stateTtlMs, snapshotMinIntervalMs,
+                snapshotPeriodicIntervalMs, inferUnknownTypes, inferredIntervalMs, historyIntervalMs, 60_000);
+    }
 
     public TwinSettings(long allowedLatenessMs, int staleAfterIntervals, int offlineAfterIntervals, int dedupWindow,
             long stateTtlMs, long snapshotMinIntervalMs, long snapshotPeriodicIntervalMs, boolean inferUnknownTypes,
@@ -47,7 +56,8 @@ public record TwinSettings(
     /** The same settings with history kept at most once per {@code intervalMs} (0 = all, negative = none). */
     public TwinSettings withHistory(long intervalMs) {
         return new TwinSettings(allowedLatenessMs, staleAfterIntervals, offlineAfterIntervals, dedupWindow, stateTtlMs,
-                snapshotMinIntervalMs, snapshotPeriodicIntervalMs, inferUnknownTypes, inferredIntervalMs, intervalMs);
+                snapshotMinIntervalMs, snapshotPeriodicIntervalMs, inferUnknownTypes, inferredIntervalMs, intervalMs,
+                energyBucketMs);
     }
 
     public TwinSettings {
@@ -60,7 +70,8 @@ public record TwinSettings(
         return new TwinSettings(c.millis(Key.ALLOWED_LATENESS), c.integer(Key.STALE_AFTER_INTERVALS),
                 c.integer(Key.OFFLINE_AFTER_INTERVALS), c.integer(Key.DEDUP_WINDOW), c.millis(Key.STATE_TTL),
                 c.millis(Key.SNAPSHOT_MIN_INTERVAL), c.millis(Key.SNAPSHOT_PERIODIC_INTERVAL),
-                unknownTypes(c.get(Key.UNKNOWN_TYPE)), c.millis(Key.INFERRED_INTERVAL), c.millis(Key.HISTORY_INTERVAL));
+                unknownTypes(c.get(Key.UNKNOWN_TYPE)), c.millis(Key.INFERRED_INTERVAL), c.millis(Key.HISTORY_INTERVAL),
+                io.twinstream.jobs.rollup.RollupSettings.from(c).periodsMs()[0]);
     }
 
     private static boolean unknownTypes(String value) {

@@ -28,6 +28,8 @@ public class TwinState {
     public long lastSnapshotTime = Long.MIN_VALUE;
     /** Event time of the twin's latest history record (history.min-interval). */
     public long lastHistoryTime = Long.MIN_VALUE;
+    /** The asset's energy, for a model with energy; null otherwise. */
+    public io.twinstream.jobs.energy.EnergyMeter energy;
     /** Whether the twin changed since the last snapshot. */
     public boolean dirty;
     public Map<String, SensorStats> sensors = new HashMap<>();

@@ -51,4 +51,29 @@ record InjectedFailureIo(KafkaPipelineIo kafka, MapFunction<Ingested, Ingested> 
     public void alerts(DataStream<Alert> a) {
         kafka.alerts(a);
     }
+
+    @Override
+    public boolean rollsUp() {
+        return kafka.rollsUp();
+    }
+
+    @Override
+    public void rollups(DataStream<io.twinstream.schemas.Rollup> r) {
+        kafka.rollups(r);
+    }
+
+    @Override
+    public void siteStates(DataStream<io.twinstream.schemas.SiteState> s) {
+        kafka.siteStates(s);
+    }
+
+    @Override
+    public boolean keepsHistory() {
+        return kafka.keepsHistory();
+    }
+
+    @Override
+    public void history(DataStream<TwinSnapshot> h) {
+        kafka.history(h);
+    }
 }

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Site, type and fleet roll-ups on the real broker, checked against the per-asset truth: for every period, what the
  * snapshots and alert events before its end say, asset by asset. Site A (six pumps) loses five of them for two
- * minutes: one SITE_OUTAGE, naming their OFFLINE alerts; site B (three pumps, two batteries) keeps reporting.
+ * minutes: one SITE_OUTAGE, naming their OFFLINE alerts; site B (three pumps, two batteries, a turbine) keeps
+ * reporting. The turbine's power is a known curve with a short gap (bridged) and a long one (not): its energy, per
+ * minute and in all, is checked against the curve's integral.
  */
 class RollupsEndToEndTest {
 
@@ -63,6 +65,10 @@ class RollupsEndToEndTest {
                         producer.send(new ProducerRecord<>("rollups.in", asset, Json.MAPPER.writeValueAsString(r)));
                     }
                 }
+                if (turbineReports(t)) {
+                    producer.send(new ProducerRecord<>("rollups.in", TURBINE,
+                            Json.MAPPER.writeValueAsString(turbine(t))));
+                }
             }
         }
         FaultToleranceTest.runToEnd(c, new KafkaPipelineIo(c));
@@ -72,6 +78,97 @@ class RollupsEndToEndTest {
     @AfterAll
     static void stop() {
         kafka.close();
+    }
+
+    static final String TURBINE = "b5";
+
+    /** Every 2 s, but not at 100-102 s (a 6 s gap: three intervals, bridged) nor from 200 to 270 s (not bridged). */
+    static boolean turbineReports(long t) {
+        return t % 2_000 == 0 && !(t > 98_000 && t < 104_000) && !(t > 198_000 && t < 272_000);
+    }
+
+    /** The turbine's power: 1,000 kW plus 500 kW on a ten-minute sine. */
+    static double power(double tMs) {
+        return 1_000 + 500 * Math.sin(2 * Math.PI * tMs / 600_000);
+    }
+
+    /** Its integral in kWh from a to b (ms after START). */
+    static double energy(double a, double b) {
+        double k = 2 * Math.PI / 600_000;
+        return (1_000 * (b - a) - 500 / k * (Math.cos(k * b) - Math.cos(k * a))) / 3_600_000;
+    }
+
+    /** What the turbine produced as the pipeline should count it: the curve's integral where it was not silent long. */
+    static double truth(long from, long to) {
+        double sum = energy(from, to);
+        double gapA = 198_000;
+        double gapB = 272_000;
+        sum -= Math.max(0, energy(Math.max(from, gapA), Math.min(to, gapB)) * (Math.min(to, gapB) > Math.max(from, gapA) ? 1 : 0));
+        return sum;
+    }
+
+    static Telemetry turbine(long t) {
+        Map<String, Double> v = new LinkedHashMap<>();
+        double p = power(t);
+        v.put("wind_speed", 9.0 + t / 1_000 % 3 * 0.1);
+        v.put("rotor_rpm", 14.0 + t / 1_000 % 5 * 0.1);
+        v.put("power_kw", p);
+        v.put("gearbox_temp_c", 60.0 + t / 1_000 % 4 * 0.1);
+        v.put("vibration_mm_s", 3.0 + t / 1_000 % 6 * 0.1);
+        return new Telemetry(1, TURBINE + ":" + t, TURBINE, AssetModels.WIND_TURBINE, "site-b", START + t, t / 2_000, v);
+    }
+
+    @Test
+    void theTurbinesEnergyIsItsPowerCurvesIntegralWithinOnePercentPerMinuteAndInAllGapsIncluded() {
+        List<TwinSnapshot> turbine = out.snapshots().get(TURBINE).stream()
+                .map(v -> CommandsAcrossFailureTest.read(v, TwinSnapshot.class)).toList();
+        TwinSnapshot last = turbine.get(turbine.size() - 1);
+        double total = truth(0, 358_000); // its last reading is at 358 s
+        assertThat(last.energy().totalProducedKwh()).isCloseTo(total, within(total * 0.01));
+        assertThat(last.energy().totalConsumedKwh()).isZero();
+        assertThat(last.energy().hour().capacityFactor()).isCloseTo(total / 2_000 / (358_000 / 3_600_000.0),
+                within(0.01));
+
+        List<Rollup> minutes = all(out.rollups(), Rollup.class).stream().filter(r -> r.scope() == Rollup.Scope.TYPE
+                && r.key().equals(AssetModels.WIND_TURBINE) && r.period().equals("PT1M")).toList();
+        assertThat(minutes).hasSize(6);
+        for (Rollup r : minutes) {
+            double expected = truth(r.periodStart() - START, Math.min(r.periodEnd() - START, 358_000));
+            assertThat(r.figures().producedKwh()).as("minute to %d", r.periodEnd() - START)
+                    .isCloseTo(expected, within(Math.max(expected * 0.01, 1e-9)));
+            assertThat(r.figures().capacityFactor()).isCloseTo(r.figures().producedKwh() / (2_000 / 60.0), within(1e-4));
+        }
+        assertThat(minutes.stream().mapToDouble(r -> r.figures().producedKwh()).sum())
+                .isCloseTo(last.energy().totalProducedKwh(), within(1e-5 * total));
+        Rollup hour = all(out.rollups(), Rollup.class).stream().filter(r -> r.scope() == Rollup.Scope.TYPE
+                && r.key().equals(AssetModels.WIND_TURBINE) && r.period().equals("PT1H")).findFirst().orElseThrow();
+        assertThat(hour.figures().producedKwh()).isCloseTo(last.energy().totalProducedKwh(), within(1e-5 * total));
+    }
+
+    @Test
+    void theFleetsEnergyIsTheSumOfItsAssetsAndPumpsAndBatteriesHaveTheirFiguresOfMerit() {
+        double produced = 0;
+        double consumed = 0;
+        for (List<String> values : out.snapshots().values()) {
+            TwinSnapshot last = CommandsAcrossFailureTest.read(values.get(values.size() - 1), TwinSnapshot.class);
+            produced += last.energy().totalProducedKwh();
+            consumed += last.energy().totalConsumedKwh();
+        }
+        List<Rollup> fleet = all(out.rollups(), Rollup.class).stream()
+                .filter(r -> r.scope() == Rollup.Scope.FLEET && r.period().equals("PT1M")).toList();
+        assertThat(fleet.stream().map(r -> r.figures().producedKwh()).filter(e -> e != null).mapToDouble(e -> e).sum())
+                .isCloseTo(produced, within(1e-5 * produced));
+        assertThat(fleet.stream().map(r -> r.figures().consumedKwh()).filter(e -> e != null).mapToDouble(e -> e).sum())
+                .isCloseTo(consumed, within(1e-5 * consumed));
+        // pumps: 0.589 kW per ampere of motor current, about 62 A for about 183 m3/h
+        Rollup pumps = all(out.rollups(), Rollup.class).stream().filter(r -> r.scope() == Rollup.Scope.TYPE
+                && r.key().equals(AssetModels.INDUSTRIAL_PUMP) && r.period().equals("PT1H")).findFirst().orElseThrow();
+        assertThat(pumps.figures().specificEnergyKwhPerM3()).isCloseTo(0.589 * 62 / 183, within(0.01));
+        // batteries discharge at 40-46 A and never charge here: no round trip to speak of
+        Rollup batteries = all(out.rollups(), Rollup.class).stream().filter(r -> r.scope() == Rollup.Scope.TYPE
+                && r.key().equals(AssetModels.EV_BATTERY) && r.period().equals("PT1H")).findFirst().orElseThrow();
+        assertThat(batteries.figures().producedKwh()).isPositive();
+        assertThat(batteries.figures().roundTripEfficiency()).isNull();
     }
 
     static Telemetry reading(String asset, long t) {
@@ -118,6 +215,9 @@ class RollupsEndToEndTest {
                         START + 360_000);
         assertThat(rollups).filteredOn(r -> r.period().equals("PT1H")).extracting(Rollup::periodEnd)
                 .containsOnly(START + 3_600_000);
+        // at the end of the input, no empty minutes up to the hour's end
+        assertThat(rollups).filteredOn(r -> r.period().equals("PT1M")).extracting(Rollup::periodEnd)
+                .allMatch(end -> end <= START + 360_000);
         assertThat(rollups).extracting(Rollup::scope).contains(Rollup.Scope.SITE, Rollup.Scope.TYPE, Rollup.Scope.FLEET);
         for (Rollup r : rollups) {
             Predicate<TwinSnapshot> inGroup = switch (r.scope()) {

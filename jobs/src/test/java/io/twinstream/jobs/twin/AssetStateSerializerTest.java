@@ -279,6 +279,7 @@ class AssetStateSerializerTest {
         copy.notes = null;
         if (copy.twin != null) {
             copy.twin.lastHistoryTime = Long.MIN_VALUE; // layout 6
+            copy.twin.energy = null;
         }
         return copy;
     }
