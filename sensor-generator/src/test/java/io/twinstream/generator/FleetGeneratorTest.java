@@ -42,6 +42,31 @@ class FleetGeneratorTest {
     }
 
     @Test
+    void turbinesRunAtAPlausibleCapacityFactorOverSixHours() throws Exception {
+        // a fleet of 4 types: every fourth asset a turbine; their energy from the built-in model's power
+        CollectingSink run = CollectingSink.run(clean(40, 6 * 60).build());
+        Map<String, List<Telemetry>> turbines = new HashMap<>();
+        for (GeneratedRecord r : run.records) {
+            Telemetry t = Json.MAPPER.readValue(r.value(), Telemetry.class);
+            if (t.assetType().equals(AssetModels.WIND_TURBINE)) {
+                turbines.computeIfAbsent(t.assetId(), k -> new ArrayList<>()).add(t);
+            }
+        }
+        assertThat(turbines).hasSizeGreaterThanOrEqualTo(8);
+        double rated = AssetModels.builtIn().get(AssetModels.WIND_TURBINE).energy().ratedKw();
+        for (List<Telemetry> readings : turbines.values()) {
+            double kwh = 0;
+            for (int i = 1; i < readings.size(); i++) {
+                double hours = (readings.get(i).timestamp() - readings.get(i - 1).timestamp()) / 3_600_000.0;
+                kwh += (readings.get(i).readings().get("power_kw") + readings.get(i - 1).readings().get("power_kw")) / 2
+                        * hours;
+            }
+            double hours = (readings.get(readings.size() - 1).timestamp() - readings.get(0).timestamp()) / 3_600_000.0;
+            assertThat(kwh / (rated * hours)).as(readings.get(0).assetId()).isBetween(0.25, 0.45);
+        }
+    }
+
+    @Test
     void sameSeedSameBytesOtherSeedOtherBytes() throws Exception {
         GeneratorConfig config = clean(12, 10).faultsPerAssetHour(6).allTransportFaults(0.01).build();
         List<GeneratedRecord> a = CollectingSink.run(config).records;

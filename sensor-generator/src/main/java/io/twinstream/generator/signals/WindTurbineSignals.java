@@ -16,7 +16,7 @@ final class WindTurbineSignals implements SignalModel {
     private double gearboxTemp;
 
     WindTurbineSignals(SplittableRandom rnd) {
-        siteMeanWind = 8.5 + rnd.nextDouble(); // a capacity factor between about 25% and 45% (FleetGeneratorTest)
+        siteMeanWind = 8.55 + 0.75 * rnd.nextDouble(); // a capacity factor between about 25% and 45% (FleetGeneratorTest)
         wind = siteMeanWind;
         gearboxTemp = 45;
     }
