@@ -33,7 +33,7 @@ public final class PipelineConfig implements Serializable {
                         + "from a mounted Secret: sasl.jaas.config, ssl.truststore.password, ...); never printed"),
         GROUP_ID("kafka.group-id", "twinstream-pipeline", "consumer group of the telemetry source"),
         STARTING_OFFSETS("kafka.starting-offsets", "committed-or-earliest",
-                "where a fresh job starts: committed-or-earliest, earliest or latest"),
+                "where a fresh job starts: committed-or-earliest, earliest, latest, or timestamp:EPOCH_MS (replays)"),
         BOUNDED("kafka.bounded", "false",
                 "stop at the offsets that are latest when the job starts (backfills, tests)"),
         TOPIC_TELEMETRY("topics.telemetry", "telemetry.raw", "raw telemetry, key = assetId"),
@@ -325,6 +325,13 @@ public final class PipelineConfig implements Serializable {
         Map<String, String> v = new LinkedHashMap<>(values);
         v.put(key.name, value);
         return new PipelineConfig(v);
+    }
+
+    /** The same settings with one changed by its name ({@code alert.raise-score}, {@code flink.*}, ...), checked like {@link #of}. */
+    public PipelineConfig withSetting(String name, String value) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.put(name, value);
+        return of(v);
     }
 
     public PipelineConfig withKafkaProperty(String name, String value) {

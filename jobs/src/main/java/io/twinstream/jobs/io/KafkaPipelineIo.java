@@ -136,12 +136,18 @@ public final class KafkaPipelineIo implements PipelineIo {
     }
 
     private OffsetsInitializer startingOffsets() {
-        return switch (config.get(Key.STARTING_OFFSETS).trim()) {
+        String value = config.get(Key.STARTING_OFFSETS).trim();
+        if (value.startsWith("timestamp:")) {
+            // the first record of each partition at or after that time (record timestamps: the generator and most
+            // producers stamp a reading with its event time or its send time)
+            return OffsetsInitializer.timestamp(Long.parseLong(value.substring("timestamp:".length()).trim()));
+        }
+        return switch (value) {
             case "earliest" -> OffsetsInitializer.earliest();
             case "latest" -> OffsetsInitializer.latest();
             case "committed-or-earliest" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
             default -> throw new IllegalArgumentException(
-                    "kafka.starting-offsets must be committed-or-earliest, earliest or latest");
+                    "kafka.starting-offsets must be committed-or-earliest, earliest, latest or timestamp:EPOCH_MS");
         };
     }
 

@@ -17,7 +17,9 @@ class PipelineConfigTest {
         PipelineConfig c = PipelineConfig.defaults();
         // every duration default parses as one (the docs table is checked against the keys by ReadmeDocumentsConfigTest)
         for (Key k : Key.values()) {
-            if (k.defaultValue.matches("\\d+ (ms|s|min|h|d)")) {
+            if (k.defaultValue.matches("0 (ms|s|min|h|d)")) {
+                assertThat(c.millis(k)).as(k.name).isZero(); // history.min-interval: 0 = every snapshot
+            } else if (k.defaultValue.matches("\\d+ (ms|s|min|h|d)")) {
                 assertThat(c.millis(k)).as(k.name).isPositive();
             }
         }

@@ -72,6 +72,6 @@ class KafkaPipelineIoTest {
         }
         assertThat(lingerBySink).containsExactlyEntriesOf(new TreeMap<>(Map.of(
                 "alert-sink", "10", "command-sink", "10", "dead-letter-sink", "10", "score-sink", "100",
-                "snapshot-sink", "100")));
+                "snapshot-sink", "100", "history-sink", "100", "rollup-sink", "10", "site-state-sink", "10")));
     }
 }
