@@ -32,6 +32,8 @@ ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS tags JSONB;
 ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS properties JSONB;      -- {property: {desired, reported, inAgreement, ...}}
 ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS commands JSONB;        -- [{commandId, property, value, state, ...}]
 ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS silenced_until TIMESTAMP;
+-- added with the fleet view: energy this hour and day, previous ones, totals, figures of merit
+ALTER TABLE twin_snapshots ADD COLUMN IF NOT EXISTS energy JSONB;
 
 CREATE TABLE IF NOT EXISTS alerts (
     alert_id       TEXT PRIMARY KEY,
@@ -86,3 +88,29 @@ CREATE INDEX IF NOT EXISTS twin_history_time ON twin_history (snapshot_time);
 -- e.g. all twins of site-a as they were at 10:00 UTC:
 --   SELECT DISTINCT ON (asset_id) asset_id, status, health, snapshot_time FROM twin_history
 --     WHERE site_id = 'site-a' AND snapshot_time <= TIMESTAMP '2026-12-04 10:00:00' ORDER BY asset_id, snapshot_time DESC;
+
+-- site, asset-type and fleet roll-ups, one row per group and period (a replay after a failure rewrites the same rows)
+CREATE TABLE IF NOT EXISTS rollups (
+    scope            TEXT NOT NULL,              -- SITE, TYPE or FLEET
+    group_key        TEXT NOT NULL,              -- the site, the asset type, or 'fleet'
+    period           TEXT NOT NULL,              -- PT1M, PT1H
+    period_start     TIMESTAMP NOT NULL,
+    period_end       TIMESTAMP NOT NULL,
+    assets           INTEGER NOT NULL,
+    online           INTEGER NOT NULL,
+    stale            INTEGER NOT NULL,
+    offline          INTEGER NOT NULL,
+    alerting_assets  INTEGER NOT NULL,
+    open_warning     INTEGER NOT NULL,
+    open_critical    INTEGER NOT NULL,
+    mean_health      DOUBLE PRECISION,
+    worst_health     DOUBLE PRECISION,
+    produced_kwh     DOUBLE PRECISION,
+    consumed_kwh     DOUBLE PRECISION,
+    capacity_factor  DOUBLE PRECISION,
+    specific_energy_kwh_per_m3 DOUBLE PRECISION,
+    round_trip_efficiency      DOUBLE PRECISION,
+    PRIMARY KEY (scope, group_key, period, period_start)
+);
+-- e.g. each site's energy per hour: SELECT group_key, period_start, produced_kwh, consumed_kwh FROM rollups
+--   WHERE scope = 'SITE' AND period = 'PT1H' ORDER BY group_key, period_start;

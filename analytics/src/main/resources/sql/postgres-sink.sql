@@ -9,7 +9,7 @@ CREATE TABLE pg_twin_snapshots (
   duplicates_dropped BIGINT, out_of_range_sensors INT, health DOUBLE, open_alerts INT,
   snapshot_time TIMESTAMP(3), reason STRING, sensors STRING, maintenance STRING,
   model_version INT, display_name STRING, parent_id STRING, latitude DOUBLE, longitude DOUBLE, tags STRING,
-  properties STRING, commands STRING, silenced_until TIMESTAMP(3),
+  properties STRING, commands STRING, silenced_until TIMESTAMP(3), energy STRING,
   PRIMARY KEY (asset_id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -48,7 +48,7 @@ SELECT assetId, assetType, siteId, status,
        JSON_STRING(sensors), JSON_STRING(maintenance),
        modelVersion, registry.displayName, registry.parentId, registry.latitude, registry.longitude,
        JSON_STRING(registry.tags), JSON_STRING(properties), JSON_STRING(commands),
-       CAST(TO_TIMESTAMP_LTZ(silence.`until`, 3) AS TIMESTAMP(3))
+       CAST(TO_TIMESTAMP_LTZ(silence.`until`, 3) AS TIMESTAMP(3)), JSON_STRING(energy)
 FROM twins;
 
 INSERT INTO pg_alerts
@@ -79,3 +79,27 @@ SELECT assetId, CAST(TO_TIMESTAMP_LTZ(snapshotTime, 3) AS TIMESTAMP(3)), reason,
        CAST(TO_TIMESTAMP_LTZ(lastSeen, 3) AS TIMESTAMP(3)), health, openAlerts, JSON_STRING(sensors),
        JSON_STRING(properties)
 FROM twin_history;
+
+CREATE TABLE pg_rollups (
+  `scope` STRING, group_key STRING, `period` STRING, period_start TIMESTAMP(3), period_end TIMESTAMP(3),
+  assets INT, online INT, stale INT, offline INT, alerting_assets INT, open_warning INT, open_critical INT,
+  mean_health DOUBLE, worst_health DOUBLE, produced_kwh DOUBLE, consumed_kwh DOUBLE, capacity_factor DOUBLE,
+  specific_energy_kwh_per_m3 DOUBLE, round_trip_efficiency DOUBLE,
+  PRIMARY KEY (`scope`, group_key, `period`, period_start) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${postgres.url}',
+  'table-name' = 'rollups',
+  'username' = '${postgres.user}',
+  'password' = '${postgres.password}',
+  'sink.buffer-flush.max-rows' = '${postgres.batch-rows}',
+  'sink.buffer-flush.interval' = '${postgres.flush-interval}',
+  'sink.max-retries' = '${postgres.max-retries}'
+);
+
+INSERT INTO pg_rollups
+SELECT `scope`, `key`, `period`, CAST(TO_TIMESTAMP_LTZ(periodStart, 3) AS TIMESTAMP(3)),
+       CAST(TO_TIMESTAMP_LTZ(periodEnd, 3) AS TIMESTAMP(3)), assets, online, stale, offline, alertingAssets,
+       openWarning, openCritical, meanHealth, worstHealth, producedKwh, consumedKwh, capacityFactor,
+       specificEnergyKwhPerM3, roundTripEfficiency
+FROM rollups;

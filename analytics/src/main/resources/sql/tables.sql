@@ -36,6 +36,13 @@ CREATE TABLE twins (
   commands          ARRAY<ROW<commandId STRING, name STRING, property STRING, `value` DOUBLE, state STRING, issuedAt BIGINT,
                       expiresAt BIGINT, updatedAt BIGINT, detail STRING>>,
   silence           ROW<`until` BIGINT, `by` STRING, note STRING>,  -- the asset's alert silence while it lasts
+  -- energy this hour and day, the previous ones and in all (NULL for a model without energy)
+  energy            ROW<ratedKw DOUBLE,
+                      `hour` ROW<`start` BIGINT, producedKwh DOUBLE, consumedKwh DOUBLE, volumeM3 DOUBLE,
+                               capacityFactor DOUBLE, specificEnergyKwhPerM3 DOUBLE, roundTripEfficiency DOUBLE>,
+                      `day` ROW<`start` BIGINT, producedKwh DOUBLE, consumedKwh DOUBLE, volumeM3 DOUBLE,
+                               capacityFactor DOUBLE, specificEnergyKwhPerM3 DOUBLE, roundTripEfficiency DOUBLE>,
+                      totalProducedKwh DOUBLE, totalConsumedKwh DOUBLE>,
   lastSeenAt AS TO_TIMESTAMP_LTZ(lastSeen, 3),
   displayName AS registry.displayName,
   parentId AS registry.parentId,
@@ -131,6 +138,9 @@ CREATE TABLE rollups (
   worstHealth    DOUBLE,
   producedKwh    DOUBLE,           -- NULL for groups without energy sensors
   consumedKwh    DOUBLE,
+  capacityFactor DOUBLE,           -- produced by rated assets / (their rated power x the period)
+  specificEnergyKwhPerM3 DOUBLE,   -- consumed by assets measuring volume flow / the volume
+  roundTripEfficiency DOUBLE,      -- storage discharge / charge
   periodStartAt AS TO_TIMESTAMP_LTZ(periodStart, 3)
 ) WITH (
   'connector' = 'kafka',

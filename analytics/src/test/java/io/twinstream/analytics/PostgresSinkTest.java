@@ -76,6 +76,14 @@ class PostgresSinkTest {
                 TwinSnapshot h = TwinOutputs.read(r.value(), TwinSnapshot.class);
                 expectedHistory.put(h.assetId() + "@" + h.snapshotTime() + "/" + h.reason(), h.status() + " " + h.health());
             }
+            Map<String, String> expectedRollups = new TreeMap<>();
+            for (var r : io.twinstream.jobs.io.TopicReader.readAll(pipeline.kafkaProperties(),
+                    pipeline.get(Key.TOPIC_ROLLUPS), true)) {
+                io.twinstream.schemas.Rollup x = TwinOutputs.read(r.value(), io.twinstream.schemas.Rollup.class);
+                expectedRollups.put(x.scope() + "/" + x.key() + "/" + x.period() + "/" + x.periodStart(),
+                        x.figures().online() + " " + x.figures().consumedKwh());
+            }
+            Map<String, String> actualRollups = Map.of();
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             Map<String, String> actualTwins = Map.of();
             Map<String, String> actualAlerts = Map.of();
@@ -86,8 +94,11 @@ class PostgresSinkTest {
                 actualHistory = query(pg, "SELECT asset_id || '@' || (EXTRACT(EPOCH FROM snapshot_time) * 1000)::BIGINT "
                         + "|| '/' || reason, status, health FROM twin_history", rs -> rs.getString(2) + " "
                         + (rs.getObject(3) == null ? "null" : String.valueOf(rs.getDouble(3))));
+                actualRollups = query(pg, "SELECT scope || '/' || group_key || '/' || period || '/' || "
+                        + "(EXTRACT(EPOCH FROM period_start) * 1000)::BIGINT, online, consumed_kwh FROM rollups",
+                        rs -> rs.getInt(2) + " " + (rs.getObject(3) == null ? "null" : String.valueOf(rs.getDouble(3))));
                 if (actualTwins.equals(expectedTwins) && actualAlerts.equals(expectedAlerts)
-                        && actualHistory.equals(expectedHistory)) {
+                        && actualHistory.equals(expectedHistory) && actualRollups.equals(expectedRollups)) {
                     break;
                 }
                 Thread.sleep(500);
@@ -100,6 +111,9 @@ class PostgresSinkTest {
             assertThat(actualAlerts).isEqualTo(expectedAlerts);
             assertThat(expectedAlerts.values()).anyMatch(r -> r.contains("RESOLVED"));
             assertThat(actualHistory).as("the history table, one row per history record").isEqualTo(expectedHistory);
+            assertThat(actualRollups).as("the roll-ups table, one row per roll-up").isNotEmpty()
+                    .isEqualTo(expectedRollups);
+            assertThat(expectedTwins.values()).as("pumps' energy in twin_snapshots").anyMatch(r -> !r.endsWith("|null"));
             // the documented as-of form: every twin of one site as it was at a time in the middle of the run
             String some = expectedHistory.keySet().iterator().next();
             TwinSnapshot any = twins.get(some.substring(0, some.indexOf('@')));
@@ -189,7 +203,21 @@ class PostgresSinkTest {
                 String.valueOf(rs.getObject("model_version")), rs.getString("display_name"), rs.getString("parent_id"),
                 String.valueOf(rs.getObject("latitude")), rs.getString("tags") == null ? "null" : tree(rs.getString("tags")),
                 tree(rs.getString("properties")), tree(rs.getString("commands")),
-                millis(rs.getTimestamp("silenced_until")));
+                millis(rs.getTimestamp("silenced_until")), energy(rs.getString("energy")));
+    }
+
+    /** The energy columns both sides carry: totals and the hour in progress. */
+    static String energy(String json) {
+        if (json == null) {
+            return "null";
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode e = Json.MAPPER.readTree(json);
+            return e.path("totalProducedKwh").asDouble() + "/" + e.path("totalConsumedKwh").asDouble() + "/"
+                    + e.path("hour").path("consumedKwh").asDouble();
+        } catch (java.io.IOException x) {
+            throw new IllegalStateException(x);
+        }
     }
 
     static String twinRow(TwinSnapshot t) {
@@ -204,7 +232,9 @@ class PostgresSinkTest {
                 t.registry() == null ? "null" : tree(Json.MAPPER.valueToTree(t.registry().tags())),
                 t.properties() == null ? "null" : tree(Json.MAPPER.valueToTree(t.properties())),
                 t.commands() == null ? "null" : tree(Json.MAPPER.valueToTree(t.commands())),
-                String.valueOf(t.silence() == null ? null : t.silence().until()));
+                String.valueOf(t.silence() == null ? null : t.silence().until()),
+                t.energy() == null ? "null" : t.energy().totalProducedKwh() + "/" + t.energy().totalConsumedKwh() + "/"
+                        + (t.energy().hour() == null ? 0.0 : t.energy().hour().consumedKwh()));
     }
 
     static String alertRow(ResultSet rs) throws SQLException {

@@ -92,6 +92,32 @@ class SqlQueryTest {
         assertThat(history.keySet()).isEqualTo(twins.keySet());
         history.forEach((asset, h) -> assertThat(h).as(asset).isEqualTo(snapshots.get(asset).stream()
                 .map(json -> TwinOutputs.read(json.getBytes(StandardCharsets.UTF_8), TwinSnapshot.class)).toList()));
+        // what docs/fleet-view.md gives as bytes per asset-day: the JSON written, and the log on the broker's disk
+        long json = 0;
+        long records = 0;
+        for (var r : io.twinstream.jobs.io.TopicReader.readAll(config.kafkaProperties(),
+                config.get(PipelineConfig.Key.TOPIC_HISTORY), true)) {
+            json += r.value().length;
+            records++;
+        }
+        long onDisk = 0;
+        try (var admin = kafka.admin()) {
+            for (var dirs : admin.describeLogDirs(List.of(1)).allDescriptions().get().values()) {
+                for (var d : dirs.values()) {
+                    for (var e : d.replicaInfos().entrySet()) {
+                        if (e.getKey().topic().equals(config.get(PipelineConfig.Key.TOPIC_HISTORY))) {
+                            onDisk += e.getValue().size();
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        double assetDays = twins.size() * 30.0 / 1_440; // 16 assets, 30 simulated minutes
+        System.out.printf("history: %d records, %.0f JSON bytes and %.0f bytes on disk (lz4 batches) per asset-day%n",
+                records, json / assetDays, onDisk / assetDays);
+        assertThat(onDisk).isPositive().isLessThan(json);
     }
 
     @Test

@@ -46,9 +46,9 @@ class SqlScriptsTest {
         assertThat(SqlScripts.statements("tables.sql", SqlScripts.values(c, false)).get(0))
                 .contains("'scan.bounded.mode' = 'unbounded'");
         assertThat(SqlScripts.statements("postgres-sink.sql", SqlScripts.values(c, false)))
-                .filteredOn(s -> s.startsWith("INSERT INTO")).hasSize(3);
-        assertThat(SqlScripts.statements("postgres-schema.sql", Map.of())).hasSize(23)
-                .filteredOn(s -> s.startsWith("ALTER TABLE")).hasSize(16);
+                .filteredOn(s -> s.startsWith("INSERT INTO")).hasSize(4);
+        assertThat(SqlScripts.statements("postgres-schema.sql", Map.of())).hasSize(25)
+                .filteredOn(s -> s.startsWith("ALTER TABLE")).hasSize(17);
         PipelineConfig quote = c.with(Key.POSTGRES_PASSWORD, "it's");
         assertThat(SqlScripts.statements("postgres-sink.sql", SqlScripts.values(quote, false)).get(0))
                 .contains("'password' = 'it''s'");

@@ -109,7 +109,7 @@ public final class PipelineConfig implements Serializable {
                 "0 = the history keeps every snapshot (an as-of answer is the snapshot then current); above 0, at most "
                         + "one change or periodic snapshot per asset per this much event time (status, registry and control "
                         + "changes are always kept)"),
-        ROLLUP_PERIODS("rollup.periods", "1 min, 1 h",
+        ROLLUP_PERIODS("rollup.periods", "1 min, 1 h, 1 d",
                 "tumbling event-time periods of the roll-ups, comma-separated; each a multiple of rollup.step"),
         ROLLUP_STEP("rollup.step", "10 s",
                 "how often (event time) each site's state is brought up to date, its site alert checked and its "

@@ -19,7 +19,8 @@ public final class AlertmanagerMapping implements java.io.Serializable {
     /** {@code alertname} per alert kind, in Alertmanager's CamelCase style. */
     static final Map<Alert.AlertKind, String> ALERT_NAMES = Map.of(
             Alert.AlertKind.ANOMALY, "TwinstreamAssetAnomaly",
-            Alert.AlertKind.OFFLINE, "TwinstreamAssetOffline");
+            Alert.AlertKind.OFFLINE, "TwinstreamAssetOffline",
+            Alert.AlertKind.SITE_OUTAGE, "TwinstreamSiteOutage");
 
     private final String generatorUrl;
 

@@ -9,7 +9,7 @@ import org.apache.flink.util.TimeUtils;
 /**
  * How sites, asset types and the fleet are rolled up.
  *
- * @param periodsMs          tumbling periods, ascending ({@code rollup.periods}: 1 min and 1 h)
+ * @param periodsMs          tumbling periods, ascending ({@code rollup.periods}: 1 min, 1 h and 1 d)
  * @param stepMs             how often each site is brought up to date ({@code rollup.step}: 10 s)
  * @param latenessMs         how long a period's roll-up waits for late energy ({@code rollup.lateness}: 1 min)
  * @param siteAlertShare     share of a site's assets offline or alerting that opens a SITE_OUTAGE (0.5)

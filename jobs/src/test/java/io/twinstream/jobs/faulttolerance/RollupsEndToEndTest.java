@@ -215,6 +215,9 @@ class RollupsEndToEndTest {
                         START + 360_000);
         assertThat(rollups).filteredOn(r -> r.period().equals("PT1H")).extracting(Rollup::periodEnd)
                 .containsOnly(START + 3_600_000);
+        long day = 86_400_000L;
+        assertThat(rollups).filteredOn(r -> r.period().equals("PT24H")).extracting(Rollup::periodEnd)
+                .containsOnly(Math.floorDiv(START, day) * day + day);
         // at the end of the input, no empty minutes up to the hour's end
         assertThat(rollups).filteredOn(r -> r.period().equals("PT1M")).extracting(Rollup::periodEnd)
                 .allMatch(end -> end <= START + 360_000);

@@ -54,20 +54,9 @@ class AlertmanagerBridgeTest {
     void incidentsFireResendRelabelAndResolveInAlertmanagerAndAReplayPagesNothingAgain(@TempDir Path dir)
             throws Exception {
         try (AlertmanagerServer am = new AlertmanagerServer(dir); EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
-            kafka.createTopic("am.alerts", 1, Map.of()); // one partition: the sentinel below comes after all else
-            kafka.createTopic("am.dlq", 1, Map.of());
-            c = PipelineConfig.defaults()
-                    .with(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
-                    .with(Key.TOPIC_ALERTS, "am.alerts")
-                    .with(Key.TOPIC_DEAD_LETTER, "am.dlq")
-                    .with(Key.ALERTMANAGER_URL, am.url)
-                    .with(Key.ALERTMANAGER_GROUP_ID, "bridge-1")
-                    .with(Key.ALERTMANAGER_FIRST_SEND_DELAY, "500 ms")
-                    .with(Key.ALERTMANAGER_RESEND_INTERVAL, "1 s")
-                    .with(Key.ALERTMANAGER_ENDS_AFTER, "3 s")
-                    .with(Key.CHECKPOINT_INTERVAL, "500 ms")
-                    .with(Key.PARALLELISM, "1");
-            producer = new KafkaProducer<>(c.kafkaProperties(), new StringSerializer(), new StringSerializer());
+            // one partition: the sentinel below comes after all else
+            bridgeOn(kafka, am, c -> c.with(Key.ALERTMANAGER_GROUP_ID, "bridge-1")
+                    .with(Key.ALERTMANAGER_ENDS_AFTER, "3 s"));
 
             Alert hot = alert("pump-1", AlertKind.ANOMALY, AlertState.OPENED, Severity.WARNING, 0);
             Alert offline = alert("pump-2", AlertKind.OFFLINE, AlertState.OPENED, Severity.WARNING, 0);
@@ -132,6 +121,51 @@ class AlertmanagerBridgeTest {
             assertThat(notifications(am, hot.alertId(), "firing")).as("no new page for a resolved incident")
                     .hasSize(pagesBefore);
             replay.cancel().get();
+            producer.close();
+        }
+    }
+
+    /**
+     * A site outage in Alertmanager with the inhibit rule docs/fleet-view.md gives: the site's asset alerts are held
+     * but suppressed (inhibited by it) and page nobody; an asset of another site pages as usual.
+     */
+    @Test
+    void aSiteOutageInhibitsItsAssetsAlertsWithTheDocumentedRule(@TempDir Path dir) throws Exception {
+        try (AlertmanagerServer am = new AlertmanagerServer(dir); EmbeddedKafka kafka = EmbeddedKafka.startTemporary()) {
+            bridgeOn(kafka, am, c -> c);
+            Alert outage = new Alert(1, "site-a/SITE_OUTAGE/" + t0, "site-a", "site", "site-a", AlertKind.SITE_OUTAGE,
+                    AlertState.OPENED, Severity.CRITICAL, null, Detector.NONE, 1.0, 3, 0,
+                    "3 of 3 assets at site site-a offline or alerting (3 offline)", t0, t0, null, Map.of(), null, null,
+                    null, null, null, null, List.of("pump-1:OFFLINE:" + t0, "pump-2:OFFLINE:" + t0));
+            send(outage);
+            // the site's assets raise their own alerts first: Alertmanager must not page for them once it knows
+            Alert one = alert("pump-1", AlertKind.OFFLINE, AlertState.OPENED, Severity.WARNING, 0);
+            Alert two = alert("pump-2", AlertKind.OFFLINE, AlertState.OPENED, Severity.WARNING, 0);
+            Alert elsewhere = new Alert(1, "pump-9:OFFLINE:" + t0, "pump-9", "INDUSTRIAL_PUMP", "site-b",
+                    AlertKind.OFFLINE, AlertState.OPENED, Severity.WARNING, null, null, 1.0, 0, 0, "no readings", t0, t0,
+                    null, Map.of(), null);
+            send(one);
+            send(two);
+            send(elsewhere);
+            JobClient bridge = start(c);
+
+            JsonNode site = await("the outage in Alertmanager", () -> active(am, outage.alertId()));
+            assertThat(labels(site)).containsEntry("alertname", "TwinstreamSiteOutage").containsEntry("site", "site-a");
+            for (Alert a : List.of(one, two)) {
+                JsonNode held = await(a.assetId() + " held, inhibited by the outage", () -> {
+                    JsonNode x = active(am, a.alertId());
+                    return x != null && "suppressed".equals(x.path("status").path("state").asText()) ? x : null;
+                });
+                assertThat(held.path("status").path("inhibitedBy")).isNotEmpty();
+            }
+            await("the other site's alert paged", () -> notifications(am, elsewhere.alertId(), "firing").isEmpty()
+                    ? null : true);
+            await("the outage paged", () -> notifications(am, outage.alertId(), "firing").isEmpty() ? null : true);
+            Thread.sleep(3_000); // a few more group intervals: an inhibited alert would have paged by now
+            assertThat(notifications(am, one.alertId(), "firing")).isEmpty();
+            assertThat(notifications(am, two.alertId(), "firing")).isEmpty();
+            assertThat(active(am, elsewhere.alertId()).path("status").path("state").asText()).isEqualTo("active");
+            bridge.cancel().get();
             producer.close();
         }
     }
@@ -224,6 +258,23 @@ class AlertmanagerBridgeTest {
             }
         }
         return null;
+    }
+
+    /** Single-partition alert and dead-letter topics, a bridge's settings for {@code am} ({@code more} adds some), a producer. */
+    void bridgeOn(EmbeddedKafka kafka, AlertmanagerServer am, java.util.function.UnaryOperator<PipelineConfig> more)
+            throws Exception {
+        kafka.createTopic("am.alerts", 1, Map.of());
+        kafka.createTopic("am.dlq", 1, Map.of());
+        c = more.apply(PipelineConfig.defaults()
+                .with(Key.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+                .with(Key.TOPIC_ALERTS, "am.alerts")
+                .with(Key.TOPIC_DEAD_LETTER, "am.dlq")
+                .with(Key.ALERTMANAGER_URL, am.url)
+                .with(Key.ALERTMANAGER_FIRST_SEND_DELAY, "500 ms")
+                .with(Key.ALERTMANAGER_RESEND_INTERVAL, "1 s")
+                .with(Key.CHECKPOINT_INTERVAL, "500 ms")
+                .with(Key.PARALLELISM, "1"));
+        producer = new KafkaProducer<>(c.kafkaProperties(), new StringSerializer(), new StringSerializer());
     }
 
     Alert alert(String asset, AlertKind kind, AlertState state, Severity severity, int secondsAfterStart) {

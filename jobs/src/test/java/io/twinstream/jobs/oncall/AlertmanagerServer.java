@@ -51,6 +51,10 @@ final class AlertmanagerServer implements AutoCloseable {
                   group_wait: 1s
                   group_interval: 1s
                   repeat_interval: 1h
+                inhibit_rules:
+                  - source_matchers: [alertname="TwinstreamSiteOutage"]
+                    target_matchers: [alertname=~"TwinstreamAsset.*"]
+                    equal: [site]
                 receivers:
                   - name: hook
                     webhook_configs:
