@@ -39,6 +39,9 @@ public final class EnergyLogic implements Serializable {
         if (time <= m.lastTime) {
             return; // applied behind the asset's clock (more disordered than the bound): energy runs forward only
         }
+        if (m.since == Long.MIN_VALUE) {
+            m.since = time;
+        }
         double power = spec.counter() == null ? spec.powerKw(readings) : Double.NaN;
         Double flowValue = spec.volumeFlow() == null ? null : readings.get(spec.volumeFlow());
         double flow = flowValue == null ? Double.NaN : flowValue;
@@ -171,7 +174,9 @@ public final class EnergyLogic implements Serializable {
         double produced = m.sums[at + EnergyMeter.PRODUCED];
         double consumed = m.sums[at + EnergyMeter.CONSUMED];
         double volume = m.sums[at + EnergyMeter.VOLUME];
-        long span = current ? Math.min(length, Math.max(0, m.coveredTo - start)) : length;
+        // the part of the period the meter saw: from its first sample if it began within it, to its last if current
+        long from = Math.max(start, m.since);
+        long span = current ? Math.min(length, Math.max(0, m.coveredTo - from)) : Math.max(0, start + length - from);
         return new EnergyView.Period(start, produced, consumed, spec.volumeFlow() == null ? null : volume,
                 EnergyView.capacityFactor(produced, spec.ratedKw(), span),
                 EnergyView.specificEnergy(consumed, spec.volumeFlow() == null ? null : volume),

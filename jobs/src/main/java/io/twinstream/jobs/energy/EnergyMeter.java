@@ -18,6 +18,8 @@ public final class EnergyMeter {
     public static final int TOTAL = 15;
     public static final int SUMS = 18;
 
+    /** Event time of the first sample: a period the meter began in counts from it (capacity factor). */
+    public long since = Long.MIN_VALUE;
     /** Event time of the last sample; Long.MIN_VALUE before the first. */
     public long lastTime = Long.MIN_VALUE;
     /** Power (kW) at the last sample, NaN if it had none. */

@@ -684,6 +684,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 io.twinstream.jobs.energy.EnergyMeter m = t.energy;
                 out.writeBoolean(m != null);
                 if (m != null) {
+                    time(m.since);
                     time(m.lastTime);
                     number(m.lastPower);
                     number(m.lastFlow);
@@ -1182,6 +1183,7 @@ public final class AssetStateSerializer extends TypeSerializer<AssetState> {
                 t.lastHistoryTime = time();
                 if (in.readBoolean()) {
                     io.twinstream.jobs.energy.EnergyMeter m = new io.twinstream.jobs.energy.EnergyMeter();
+                    m.since = time();
                     m.lastTime = time();
                     m.lastPower = number();
                     m.lastFlow = number();

@@ -41,7 +41,8 @@ class EnergyLogicTest {
         assertThat(m.sums[EnergyMeter.TOTAL + EnergyMeter.PRODUCED]).isCloseTo(total, within(1e-12));
         assertThat(m.sums[EnergyMeter.BUCKET + EnergyMeter.PRODUCED]).isCloseTo(total - buckets.get(0).produced(),
                 within(1e-12));
-        assertThat(EnergyLogic.view(m, TURBINE).hour().capacityFactor()).isCloseTo(total / (100.0 * 70 / 3600),
+        // over the part of the hour the meter saw: from its first reading (50 s) to its last (70 s)
+        assertThat(EnergyLogic.view(m, TURBINE).hour().capacityFactor()).isCloseTo(total / (100.0 * 20 / 3600),
                 within(1e-12));
     }
 
@@ -85,7 +86,9 @@ class EnergyLogicTest {
         read(TURBINE, 3_601_000, Map.of("p", 36.0));
         assertThat(buckets).extracting(Bucket::start).containsExactly(3_540_000L);
         assertThat(EnergyLogic.view(m, TURBINE).previousHour().producedKwh()).isCloseTo(36.0 / 3600, within(1e-12));
-        assertThat(EnergyLogic.view(m, TURBINE).previousHour().capacityFactor()).isCloseTo(0.01 / 100, within(1e-12));
+        // the previous hour counts from the meter's first reading, 10 s before its end
+        assertThat(EnergyLogic.view(m, TURBINE).previousHour().capacityFactor()).isCloseTo(0.01 / (100 * 10 / 3600.0),
+                within(1e-12));
         logic.onSilence(m, 3_640_000, (s, c, p, q, v) -> buckets.add(new Bucket(s, c, p, q, v)));
         assertThat(buckets).extracting(Bucket::start).containsExactly(3_540_000L); // its bucket has not ended
         logic.onSilence(m, 3_660_000, (s, c, p, q, v) -> buckets.add(new Bucket(s, c, p, q, v)));
