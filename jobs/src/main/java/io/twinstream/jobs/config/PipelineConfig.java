@@ -117,6 +117,9 @@ public final class PipelineConfig implements Serializable {
         ROLLUP_LATENESS("rollup.lateness", "1 min",
                 "how long after its end a period's roll-up waits for energy of buckets that close late (an asset's "
                         + "energy over a bucket is known at its first reading after the bucket); a multiple of rollup.step"),
+        SITE_IDLE_AFTER("rollup.site-idle-after", "1 d",
+                "a site none of whose records was applied for this long (event time) is rolled up no further until one "
+                        + "is (its assets leave the roll-ups; its site state and open site alert stay)"),
         SITE_ALERT_SHARE("rollup.site-alert-share", "0.5",
                 "a SITE_OUTAGE opens when at least this share of a site's assets is OFFLINE or has an open alert"),
         SITE_ALERT_CLEAR_SHARE("rollup.site-alert-clear-share", "0.25",

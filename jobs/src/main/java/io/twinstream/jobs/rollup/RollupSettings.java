@@ -12,11 +12,12 @@ import org.apache.flink.util.TimeUtils;
  * @param periodsMs          tumbling periods, ascending ({@code rollup.periods}: 1 min, 1 h and 1 d)
  * @param stepMs             how often each site is brought up to date ({@code rollup.step}: 10 s)
  * @param latenessMs         how long a period's roll-up waits for late energy ({@code rollup.lateness}: 1 min)
+ * @param idleAfterMs        a site with nothing applied for this long stops ticking ({@code rollup.site-idle-after}: 1 d)
  * @param siteAlertShare     share of a site's assets offline or alerting that opens a SITE_OUTAGE (0.5)
  * @param siteAlertClearShare share below which it resolves (0.25)
  * @param siteAlertMinAssets assets that must be affected for an outage (3)
  */
-public record RollupSettings(long[] periodsMs, long stepMs, long latenessMs, double siteAlertShare, double siteAlertClearShare,
+public record RollupSettings(long[] periodsMs, long stepMs, long latenessMs, long idleAfterMs, double siteAlertShare, double siteAlertClearShare,
         int siteAlertMinAssets) implements Serializable {
 
     public RollupSettings {
@@ -46,7 +47,8 @@ public record RollupSettings(long[] periodsMs, long stepMs, long latenessMs, dou
         if (periods.length == 0) {
             throw new IllegalArgumentException("rollup.periods: at least one period");
         }
-        return new RollupSettings(periods, c.millis(Key.ROLLUP_STEP), c.millis(Key.ROLLUP_LATENESS), c.decimal(Key.SITE_ALERT_SHARE),
+        return new RollupSettings(periods, c.millis(Key.ROLLUP_STEP), c.millis(Key.ROLLUP_LATENESS),
+                c.millis(Key.SITE_IDLE_AFTER), c.decimal(Key.SITE_ALERT_SHARE),
                 c.decimal(Key.SITE_ALERT_CLEAR_SHARE), c.integer(Key.SITE_ALERT_MIN_ASSETS));
     }
 
@@ -61,7 +63,7 @@ public record RollupSettings(long[] periodsMs, long stepMs, long latenessMs, dou
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RollupSettings r && Arrays.equals(periodsMs, r.periodsMs) && stepMs == r.stepMs && latenessMs == r.latenessMs
+        return o instanceof RollupSettings r && Arrays.equals(periodsMs, r.periodsMs) && stepMs == r.stepMs && latenessMs == r.latenessMs && idleAfterMs == r.idleAfterMs
                 && siteAlertShare == r.siteAlertShare && siteAlertClearShare == r.siteAlertClearShare
                 && siteAlertMinAssets == r.siteAlertMinAssets;
     }

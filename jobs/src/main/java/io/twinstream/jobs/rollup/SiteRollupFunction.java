@@ -42,8 +42,8 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
     public static final OutputTag<Alert> SITE_ALERTS = new OutputTag<>("site-alerts", TypeInformation.of(Alert.class));
 
     /** What the site keeps besides its assets. */
-    public record Progress(long lastBoundary, long lastInputTime, int lastStateHash, String alertId, long alertStart,
-            Alert.Severity alertSeverity, String alertRelated) {}
+    public record Progress(long lastBoundary, long lastInputTime, long lastApplied, int lastStateHash, String alertId,
+            long alertStart, Alert.Severity alertSeverity, String alertRelated) {}
 
     /** An open alert of one of the site's assets. */
     public record OpenAlert(String assetId, Alert.Severity severity) {}
@@ -113,14 +113,14 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
         long boundary = settings.boundaryAfter(Math.max(in.time(), Math.max(p.lastBoundary(), wm == Long.MIN_VALUE ? in.time() : wm)));
         ctx.timerService().registerEventTimeTimer(boundary - 1);
         if (in.time() > p.lastInputTime()) {
-            progress.update(new Progress(p.lastBoundary(), in.time(), p.lastStateHash(), p.alertId(), p.alertStart(),
-                    p.alertSeverity(), p.alertRelated()));
+            progress.update(new Progress(p.lastBoundary(), in.time(), p.lastApplied(), p.lastStateHash(), p.alertId(),
+                    p.alertStart(), p.alertSeverity(), p.alertRelated()));
         }
     }
 
     private Progress progress() throws Exception {
         Progress p = progress.value();
-        return p != null ? p : new Progress(Long.MIN_VALUE, Long.MIN_VALUE, 0, null, 0, null, null);
+        return p != null ? p : new Progress(Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, 0, null, 0, null, null);
     }
 
     @Override
@@ -131,7 +131,7 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
             return; // a timer registered twice for one boundary
         }
         String site = ctx.getCurrentKey();
-        applyPending(boundary, p);
+        long lastApplied = Math.max(p.lastApplied(), applyPending(boundary));
         Figures f = figures();
 
         // the site's outage
@@ -174,9 +174,11 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
 
         // periods that end here are set aside; those whose lateness has passed go out with their energy
         boolean ended = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        boolean idle = lastApplied == Long.MIN_VALUE || boundary > lastApplied + settings.idleAfterMs();
         for (long period : settings.periodsMs()) {
-            // at the end of a bounded input, no period after the one holding the last input
-            if (boundary % period == 0 && (!ended || boundary <= Math.floorDiv(p.lastInputTime(), period) * period + period)) {
+            // no period after the one holding the last input at the end of a bounded input, nor while the site is idle
+            if (boundary % period == 0 && !idle
+                    && (!ended || boundary <= Math.floorDiv(p.lastInputTime(), period) * period + period)) {
                 for (Map.Entry<String, RollupPartial> cell : f.byType.entrySet()) {
                     RollupPartial c = cell.getValue();
                     closing.put(slot(period, boundary, cell.getKey()), new RollupPartial(null, null, site, cell.getKey(),
@@ -212,8 +214,9 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
             out.collect(c);
         }
 
-        progress.update(new Progress(boundary, p.lastInputTime(), hash, alertId, alertStart, severity, related));
-        scheduleNext(ctx, boundary, p.lastInputTime());
+        progress.update(new Progress(boundary, p.lastInputTime(), lastApplied, hash, alertId, alertStart, severity,
+                related));
+        scheduleNext(ctx, boundary, p.lastInputTime(), lastApplied);
     }
 
     private static SiteOutage.Open open(String id, long start, Alert.Severity severity, String related) {
@@ -222,31 +225,44 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
     }
 
     /**
-     * The next boundary: every step while the input goes on, so that a site whose assets fell silent still goes
-     * OFFLINE and pages. At the end of a bounded input (watermark at its maximum) only the boundaries still owed: the
-     * end of each period holding the last input, and the lateness of each period set aside; then none.
+     * The next boundary. While the site's input goes on, every step, so that a site whose assets fell silent still goes
+     * OFFLINE and pages; once nothing of it has been applied for {@code rollup.site-idle-after}, only where something is
+     * owed (buffered input, a period set aside): a site that went quiet for good, or one record from a clock far in the
+     * past, does not make the operator tick through the years. At the end of a bounded input (watermark at its
+     * maximum) only the boundaries still owed: the end of each period holding the last input, and the lateness of each
+     * period set aside; then none. All of it follows from the input in event time, not from when it arrived.
      */
-    private void scheduleNext(OnTimerContext ctx, long boundary, long lastInputTime) throws Exception {
-        long next = boundary + settings.stepMs();
-        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
-            next = Long.MAX_VALUE;
+    private void scheduleNext(OnTimerContext ctx, long boundary, long lastInputTime, long lastApplied) throws Exception {
+        long step = boundary + settings.stepMs();
+        boolean ended = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        long next = Long.MAX_VALUE;
+        if (ended) {
             for (long period : settings.periodsMs()) {
                 long end = Math.floorDiv(lastInputTime, period) * period + period;
                 if (end > boundary) {
                     next = Math.min(next, end);
                 }
             }
-            for (String slot : closing.keys()) {
-                next = Math.min(next, Math.max(endOf(slot) + settings.latenessMs(), boundary + settings.stepMs()));
+        } else if (lastApplied != Long.MIN_VALUE && step <= lastApplied + settings.idleAfterMs()) {
+            next = step;
+        } else {
+            long firstPending = Long.MAX_VALUE;
+            for (RollupInput in : pending.get()) {
+                firstPending = Math.min(firstPending, in.time());
             }
-            for (String slot : energy.keys()) {
-                next = Math.min(next, Math.max(endOf(slot) + settings.latenessMs(), boundary + settings.stepMs()));
-            }
-            if (next == Long.MAX_VALUE) {
-                return;
+            if (firstPending != Long.MAX_VALUE) {
+                next = Math.max(step, settings.boundaryAfter(firstPending));
             }
         }
-        ctx.timerService().registerEventTimeTimer(next - 1);
+        for (String slot : closing.keys()) {
+            next = Math.min(next, Math.max(endOf(slot) + settings.latenessMs(), step));
+        }
+        for (String slot : energy.keys()) {
+            next = Math.min(next, Math.max(endOf(slot) + settings.latenessMs(), step));
+        }
+        if (next != Long.MAX_VALUE) {
+            ctx.timerService().registerEventTimeTimer(next - 1);
+        }
     }
 
     /** Key of one period's figures for one type: zero-padded, so that slots sort by period, then end. */
@@ -266,21 +282,22 @@ public class SiteRollupFunction extends KeyedProcessFunction<String, RollupInput
         return ids;
     }
 
-    /** Applies the buffered input before {@code boundary}, in arrival order; keeps the rest. */
-    private void applyPending(long boundary, Progress p) throws Exception {
+    /** Applies the buffered input before {@code boundary}, in arrival order, keeps the rest; the latest time applied. */
+    private long applyPending(long boundary) throws Exception {
         List<RollupInput> later = new ArrayList<>();
-        boolean any = false;
+        long applied = Long.MIN_VALUE;
         for (RollupInput in : pending.get()) {
             if (in.time() >= boundary) {
                 later.add(in);
             } else {
                 apply(in, boundary);
-                any = true;
+                applied = Math.max(applied, in.time());
             }
         }
-        if (any) {
+        if (applied != Long.MIN_VALUE) {
             pending.update(later);
         }
+        return applied;
     }
 
     private void apply(RollupInput in, long boundary) throws Exception {
