@@ -44,6 +44,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *  acks ──────┘        │                                │  alerts,      ─► commands
  *                      │                                │  commands
  *                      └────────── dead letters ◄───────┘ (invalid; unknown type or sensor, late, too old)
+ *
+ * snapshots, alerts, energy ─► keyBy(site) ─► site-rollup ─┬─► site state, site alerts (to the alerts)
+ *                                                          └─► per type ─► keyBy(group, period) ─► window ─► roll-ups
+ * snapshots ─► history
  * </pre>
  * One keyBy, one keyed operator: state for one asset lives in one place and its twin, scores and
  * alerts are computed together in event-time order (see {@link DigitalTwinFunction}).

@@ -69,7 +69,7 @@ class CommandLineErrorTest {
     /** An invalid query names what is wrong, where (line and column), and the tables there are; no broker needed. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "SELECT * FROM nosuch | line 1, column 15 | the tables: alert_events, alerts, twins",
+        "SELECT * FROM nosuch | line 1, column 15 | the tables: alert_events, alerts, rollups, site_states, twin_history, twins",
         "SELECT assetId, FROM twins | line 1, column 17 | alerts",
         "SELECT nosuchcolumn FROM twins | Column 'nosuchcolumn' not found | line 1, column 8",
     })

@@ -79,8 +79,8 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
     public static final OutputTag<Alert> ALERTS = new OutputTag<>("alerts", TypeInformation.of(Alert.class));
     public static final OutputTag<Command> COMMANDS = new OutputTag<>("commands", TypeInformation.of(Command.class));
     /** Energy an asset produced and consumed over one bucket, for the roll-ups. */
-    public static final OutputTag<io.twinstream.jobs.rollup.RollupInput> ENERGY = new OutputTag<>("energy",
-            TypeInformation.of(io.twinstream.jobs.rollup.RollupInput.class));
+    public static final OutputTag<RollupInput> ENERGY = new OutputTag<>("energy",
+            TypeInformation.of(RollupInput.class));
     /** The snapshots the twin's history keeps (history.min-interval). */
     public static final OutputTag<TwinSnapshot> HISTORY = new OutputTag<>("history",
             TypeInformation.of(TwinSnapshot.class));
