@@ -18,6 +18,9 @@ public final class EnergyLogic implements Serializable {
     static final long HOUR_MS = 3_600_000L;
     static final long DAY_MS = 86_400_000L;
 
+    /** The periods a sample's energy adds to (the total too). */
+    private static final int[] OPEN_PERIODS = {EnergyMeter.BUCKET, EnergyMeter.HOUR, EnergyMeter.DAY};
+
     private final long bucketMs;
 
     /** @param bucketMs the roll-ups' smallest period; must divide an hour */
@@ -114,7 +117,7 @@ public final class EnergyLogic implements Serializable {
     }
 
     private static void add(EnergyMeter m, double produced, double consumed, double volume) {
-        for (int period : new int[] {EnergyMeter.BUCKET, EnergyMeter.HOUR, EnergyMeter.DAY}) {
+        for (int period : OPEN_PERIODS) {
             m.sums[period + EnergyMeter.PRODUCED] += produced;
             m.sums[period + EnergyMeter.CONSUMED] += consumed;
             m.sums[period + EnergyMeter.VOLUME] += volume;

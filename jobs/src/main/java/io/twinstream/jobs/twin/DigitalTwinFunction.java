@@ -557,7 +557,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         advance(e, endOfInput ? Long.MAX_VALUE : time, endOfInput);
         if (endOfInput) {
             if (st.twin.energy != null) {
-                energy.finish(st.twin.energy, st.twin.lastSeen, energyOut(e));
+                energy.finish(st.twin.energy, st.twin.lastSeen, energyOut(e, models.get(st.twin.assetType)));
             }
             twin.finish(e.asset(), st.twin, snapshot -> emitSnapshot(e, snapshot));
         }
@@ -605,7 +605,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 lastWake = wake;
                 AssetStatus before = st.twin.status;
                 if (st.twin.energy != null) {
-                    energy.onSilence(st.twin.energy, wake, energyOut(e));
+                    energy.onSilence(st.twin.energy, wake, energyOut(e, models.get(st.twin.assetType)));
                 }
                 twin.wake(e.asset(), st.twin, wake, snapshot -> emitSnapshot(e, snapshot));
                 track(before, st.twin.status);
@@ -682,7 +682,7 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
                 st.twin.energy = new EnergyMeter();
             }
             energy.onReading(st.twin.energy, model.energy(), model.samplingIntervalMs(), t.timestamp(), t.readings(),
-                    energyOut(e));
+                    energyOut(e, model));
         }
         twin.apply(e.asset(), st.twin, t, model, snapshot -> emitSnapshot(e, snapshot));
         track(before, st.twin.status);
@@ -718,10 +718,9 @@ public class DigitalTwinFunction extends KeyedProcessFunction<String, Ingested, 
         }
     }
 
-    /** Where a closed energy bucket goes: to the roll-ups, with what its model says about it. */
-    private EnergyLogic.Buckets energyOut(Emitter e) {
+    /** Where a closed energy bucket goes: to the roll-ups, with what the asset's model says about it. */
+    private EnergyLogic.Buckets energyOut(Emitter e, AssetModel model) {
         TwinState t = e.st().twin;
-        AssetModel model = models.get(t.assetType);
         EnergySpec spec = model == null ? null : model.energy();
         return (start, closedAt, produced, consumed, volume) -> {
             if (spec != null) {
