@@ -81,7 +81,7 @@ public final class SqlQuery {
             if (query != null) {
                 throw new IllegalArgumentException("--as-of builds its own query: leave out --query, --file and --example");
             }
-            query = asOf(parseTime(asOf), asset, site);
+            query = asOf(PipelineConfig.epochMillis(asOf, "--as-of"), asset, site);
         } else if (asset != null || site != null) {
             throw new IllegalArgumentException("--asset and --site go with --as-of");
         }
@@ -110,16 +110,6 @@ public final class SqlQuery {
 
     private static String literal(String s) {
         return "'" + s.replace("'", "''") + "'";
-    }
-
-    /** An ISO-8601 instant (2026-12-04T10:00:00Z) or epoch milliseconds. */
-    static long parseTime(String s) {
-        try {
-            return s.chars().allMatch(Character::isDigit) ? Long.parseLong(s) : java.time.Instant.parse(s).toEpochMilli();
-        } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException("--as-of: '" + s + "' is neither an ISO-8601 instant "
-                    + "(2026-12-04T10:00:00Z) nor epoch milliseconds");
-        }
     }
 
     /** A shipped example query, by name (sql/queries/NAME.sql). */

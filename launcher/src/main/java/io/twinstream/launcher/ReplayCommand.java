@@ -78,8 +78,8 @@ public final class ReplayCommand {
             }
             String v = args[++i];
             switch (a) {
-                case "--from" -> from = time(v, "--from");
-                case "--to" -> to = time(v, "--to");
+                case "--from" -> from = PipelineConfig.epochMillis(v, "--from");
+                case "--to" -> to = PipelineConfig.epochMillis(v, "--to");
                 case "--warmup" -> warmup = v;
                 case "--tail" -> tail = v;
                 case "--labels-topic" -> labels = v;
@@ -107,14 +107,6 @@ public final class ReplayCommand {
         overrides.forEach((k, v) -> live.withSetting(k, v)); // an unknown key is refused here, before any work
         long warmupFrom = warmup.equals("all") ? Long.MIN_VALUE : from - TimeUtils.parseDuration(warmup).toMillis();
         return new Request(from, to, TimeUtils.parseDuration(tail).toMillis(), warmupFrom, overrides, ownModels, labels, out, live);
-    }
-
-    static long time(String s, String option) {
-        try {
-            return s.chars().allMatch(Character::isDigit) ? Long.parseLong(s) : Instant.parse(s).toEpochMilli();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(option + ": '" + s + "' is neither ISO-8601 nor epoch ms");
-        }
     }
 
     /** A replay's report and its settings (the scratch topics it wrote). */

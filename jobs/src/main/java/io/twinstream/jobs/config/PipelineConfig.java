@@ -357,6 +357,17 @@ public final class PipelineConfig implements Serializable {
         return duration(key).toMillis();
     }
 
+    /** A time given on a command line ({@code option}): an ISO-8601 instant (2026-12-04T10:00:00Z) or epoch ms. */
+    public static long epochMillis(String value, String option) {
+        try {
+            return value.chars().allMatch(Character::isDigit) ? Long.parseLong(value)
+                    : java.time.Instant.parse(value).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": '" + value + "' is neither an ISO-8601 instant "
+                    + "(2026-12-04T10:00:00Z) nor epoch milliseconds");
+        }
+    }
+
     /** An ISO-8601 instant setting, as epoch milliseconds. */
     public long instantMillis(Key key) {
         try {
